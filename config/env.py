@@ -1,0 +1,120 @@
+"""Typed readers for environment variables and pure builders for settings dicts.
+
+Settings call these; tests call the builders directly with example URLs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be a boolean (1/0, true/false), got {raw!r}"
+    )
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return list(default or [])
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def sqlite_config(path: Path) -> dict[str, Any]:
+    """An SQLite database at `path` in WAL mode, its folder created on demand."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # WAL lets readers proceed while a writer commits; IMMEDIATE takes the
+            # write lock up front so concurrent writers wait instead of failing.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA busy_timeout=5000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        },
+        # A file, not memory, for tests: live-server threads and fault tests need
+        # a database that survives its connection being closed.
+        "TEST": {"NAME": str(path.with_name(f"test_{path.name}"))},
+    }
+
+
+def database_config(url: str | None, *, sqlite_path: Path) -> dict[str, Any]:
+    """Database settings from DATABASE_URL, or the embedded SQLite file when unset."""
+    if not url:
+        return sqlite_config(sqlite_path)
+    scheme = urlsplit(url).scheme
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    if scheme == "sqlite":
+        config = dj_database_url.parse(url)
+        return sqlite_config(Path(config["NAME"])) if config["NAME"] else config
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {scheme!r} is not supported (use postgres:// or sqlite://)"
+    )
+
+
+def cache_config(url: str | None) -> dict[str, Any]:
+    """Cache settings: Django's Redis backend for REDIS_URL, else local memory."""
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "colophon",
+        }
+    scheme = urlsplit(url).scheme
+    if scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(f"REDIS_URL scheme {scheme!r} is not supported")
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "colophon",
+        "TIMEOUT": 300,
+    }
+
+
+def require_secret_key(*, debug: bool) -> str:
+    """SECRET_KEY from the environment; only debug mode may fall back to a dev key."""
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if debug:
+        return "django-insecure-development-only-key-never-use-in-production"
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set: set it in the environment "
+        "(or DJANGO_DEBUG=1 for development)."
+    )
