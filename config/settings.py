@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "taggit",
     "crispy_forms",
     "crispy_bootstrap5",
+    "nested_admin",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "blog.middleware.PermalinkRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self, at: datetime | None = None) -> PostQuerySet:
+        """Visible to readers: published or scheduled, and the publish time reached.
+
+        A scheduled post becomes visible when its time comes, with no job to flip it.
+        """
+        now = at or timezone.now()
+        return self.filter(
+            status__in=[self.model.Status.PUBLISHED, self.model.Status.SCHEDULED],
+            published_at__lte=now,
+        )
+
+    def editable_by(self, user) -> PostQuerySet:
+        """Posts `user` may edit: all for editors and superusers, else their own."""
+        if user.is_superuser or user.has_perm("blog.edit_others_posts"):
+            return self
+        return self.filter(author=user)
+
+    def previewable_by(self, user) -> PostQuerySet:
+        """Published posts, plus unpublished ones `user` may edit (for previews)."""
+        if not (user.is_authenticated and user.is_staff):
+            return self.published()
+        editable = self.editable_by(user).values("pk")
+        return self.filter(Q(pk__in=self.published().values("pk")) | Q(pk__in=editable))
+
+    def for_list(self) -> PostQuerySet:
+        """What a list of posts shows (author, categories, tags) in fixed queries."""
+        return self.select_related("author__profile").prefetch_related(
+            "categories", "tags"
+        )
+
+    def for_page(self) -> PostQuerySet:
+        """Everything the post page renders, in a fixed number of queries."""
+        return self.for_list().prefetch_related("link_lists__links__target_post")
+
+    def search(self, words: str) -> PostQuerySet:
+        """Posts matching `words`: ranked full-text search on PostgreSQL, else LIKE."""
+        words = words.strip()
+        if not words:
+            return self.none()
+        if self.db_vendor() == "postgresql":
+            from django.contrib.postgres.search import (
+                SearchQuery,
+                SearchRank,
+                SearchVector,
+            )
+
+            vector = SearchVector("title", weight="A") + SearchVector(
+                "body_text", weight="B"
+            )
+            query = SearchQuery(words, search_type="websearch")
+            return (
+                self.annotate(rank=SearchRank(vector, query))
+                .filter(rank__gt=0)
+                .order_by("-rank", "-published_at")
+            )
+        match = Q()
+        for word in words.split()[:10]:
+            match &= Q(title__icontains=word) | Q(body_text__icontains=word)
+        return self.filter(match)
+
+    def db_vendor(self) -> str:
+        from django.db import connections
+
+        return connections[self.db].vendor
+
+
+class CategoryQuerySet(models.QuerySet):
+    def descendant_ids(self, category) -> list[int]:
+        """The ids of `category` and every category below it (one query)."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in self.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = [], [category.pk]
+        while stack:
+            pk = stack.pop()
+            if pk in found:
+                continue
+            found.append(pk)
+            stack.extend(children.get(pk, []))
+        return found
