@@ -47,8 +47,12 @@ class Category(models.Model):
         while ancestor is not None:
             if ancestor.pk == self.pk:
                 raise ValidationError(
-                    {"parent": _("A category cannot be inside itself.")},
-                    code="category_cycle",
+                    {
+                        "parent": ValidationError(
+                            _("A category cannot be inside itself."),
+                            code="category_cycle",
+                        )
+                    }
                 )
             ancestor = ancestor.parent
 
@@ -156,10 +160,13 @@ class Post(models.Model):
             self.published_at = timezone.now()
         if self.status == self.Status.PUBLISHED and self.published_at > timezone.now():
             self.status = self.Status.SCHEDULED
+        # A draft has no permalink yet, even with a planned date.
         self.published_on = (
-            timezone.localdate(self.published_at) if self.published_at else None
+            timezone.localdate(self.published_at)
+            if self.published_at and self.status != self.Status.DRAFT
+            else None
         )
-        if self.slug:
+        if self.slug and self.published_on is None:
             super().save(*args, **kwargs)
             return
         self._save_with_unique_slug(*args, **kwargs)
@@ -206,22 +213,35 @@ class Post(models.Model):
     def page_image(self):
         return self.image_page or self.featured_image
 
+    def _slug_taken(self) -> bool:
+        return (
+            self.published_on is not None
+            and Post.objects.filter(published_on=self.published_on, slug=self.slug)
+            .exclude(pk=self.pk)
+            .exists()
+        )
+
     def _save_with_unique_slug(self, *args, **kwargs):
-        base = slugify(self.title, allow_unicode=True)[: SLUG_MAX_LENGTH - 8] or "post"
+        # A slug already set (a draft being published) is kept unless another post
+        # of that day has it; then it gets a number, as WordPress does.
+        base = (
+            self.slug
+            or slugify(self.title, allow_unicode=True)[: SLUG_MAX_LENGTH - 8]
+            or "post"
+        )
         for attempt in range(1, 50):
-            self.slug = base if attempt == 1 else f"{base}-{attempt}"
-            if (
-                self.published_on is not None
-                and Post.objects.filter(published_on=self.published_on, slug=self.slug)
-                .exclude(pk=self.pk)
-                .exists()
-            ):
+            self.slug = (
+                base if attempt == 1 else f"{base[: SLUG_MAX_LENGTH - 4]}-{attempt}"
+            )
+            if self._slug_taken():
                 continue
             try:
                 with transaction.atomic():
                     super().save(*args, **kwargs)
                 return
             except IntegrityError:
+                if not self._slug_taken():
+                    raise
                 # Another writer took this slug between the check and the insert.
                 kwargs.pop("force_insert", None)
                 continue
@@ -253,7 +273,7 @@ class LinkList(models.Model):
         ]
 
     def __str__(self):
-        return self.heading or self.lead_in or _("Links")
+        return self.heading or self.lead_in or str(_("Links"))
 
 
 class Link(models.Model):
@@ -311,7 +331,11 @@ class Link(models.Model):
             )
         if self.url and not self.title.strip():
             raise ValidationError(
-                {"title": _("An external link needs a title.")}, code="link_title"
+                {
+                    "title": ValidationError(
+                        _("An external link needs a title."), code="link_title"
+                    )
+                }
             )
 
     @property

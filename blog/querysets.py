@@ -73,6 +73,45 @@ class PostQuerySet(models.QuerySet):
 
         return connections[self.db].vendor
 
+    def sticky_first(self) -> PostQuerySet:
+        """Sticky posts on top, then newest first (the WordPress home page order)."""
+        return self.order_by("-sticky", "-published_at", "-pk")
+
+    def in_categories(self, category_ids) -> PostQuerySet:
+        """Posts filed under any of `category_ids`, each post once."""
+        through = self.model.categories.through
+        return self.filter(
+            pk__in=through.objects.filter(category_id__in=category_ids).values(
+                "post_id"
+            )
+        )
+
+    def tagged(self, tag) -> PostQuerySet:
+        """Posts carrying the taggit `tag`."""
+        return self.filter(tags=tag)
+
+    def by_author(self, user) -> PostQuerySet:
+        """Posts written by `user`."""
+        return self.filter(author=user)
+
+    def before(self, post) -> PostQuerySet:
+        """Posts published before `post`, nearest first (the previous post first)."""
+        return self.filter(
+            Q(published_at__lt=post.published_at)
+            | Q(published_at=post.published_at, pk__lt=post.pk)
+        ).order_by("-published_at", "-pk")
+
+    def after(self, post) -> PostQuerySet:
+        """Posts published after `post`, nearest first (the next post first)."""
+        return self.filter(
+            Q(published_at__gt=post.published_at)
+            | Q(published_at=post.published_at, pk__gt=post.pk)
+        ).order_by("published_at", "pk")
+
+    def for_link(self) -> PostQuerySet:
+        """Only the columns a link to a post needs (title and permalink)."""
+        return self.only("title", "slug", "status", "published_at", "published_on")
+
 
 class CategoryQuerySet(models.QuerySet):
     def descendant_ids(self, category) -> list[int]:
@@ -88,3 +127,13 @@ class CategoryQuerySet(models.QuerySet):
             found.append(pk)
             stack.extend(children.get(pk, []))
         return found
+
+    def with_published_posts(self) -> CategoryQuerySet:
+        """Categories with at least one published post filed directly under them."""
+        from blog.models import Post
+
+        return self.filter(
+            pk__in=Post.categories.through.objects.filter(
+                post__in=Post.objects.published()
+            ).values("category_id")
+        )

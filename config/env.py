@@ -118,3 +118,29 @@ def require_secret_key(*, debug: bool) -> str:
         "SECRET_KEY is not set: set it in the environment "
         "(or DJANGO_DEBUG=1 for development)."
     )
+
+
+def social_providers(environ: dict[str, str]) -> dict[str, Any]:
+    """allauth provider settings for the networks whose keys are in the environment.
+
+    A network without keys here may still be configured as a social application in
+    the admin; one configured nowhere shows no icon.
+    """
+    providers: dict[str, Any] = {
+        "twitter_oauth2": {"SCOPE": ["users.read", "tweet.read"]},
+        "facebook": {
+            "METHOD": "oauth2",
+            "SCOPE": ["public_profile"],
+            "FIELDS": ["id", "name", "link", "picture"],
+        },
+    }
+    keys = {
+        "twitter_oauth2": ("TWITTER_CLIENT_ID", "TWITTER_CLIENT_SECRET"),
+        "facebook": ("FACEBOOK_APP_ID", "FACEBOOK_APP_SECRET"),
+    }
+    for provider, (id_name, secret_name) in keys.items():
+        client_id = environ.get(id_name, "").strip()
+        secret = environ.get(secret_name, "").strip()
+        if client_id and secret:
+            providers[provider]["APPS"] = [{"client_id": client_id, "secret": secret}]
+    return providers

@@ -3,6 +3,7 @@
 The README's configuration table lists each variable, its default and its meaning.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from config.env import (
     env_list,
     env_str,
     require_secret_key,
+    social_providers,
 )
 
 # --- Paths -------------------------------------------------------------------
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.twitter_oauth2",
+    "allauth.socialaccount.providers.facebook",
     "django_tasks",
     "django_tasks_db",
     # Ours
@@ -135,6 +139,18 @@ ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
+# A network identity is for commenting and liking: log in straight away, never ask
+# for a sign-up form, never trust a network's email to join a local account.
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en-us")
@@ -219,3 +235,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Colophon ----------------------------------------------------------------
+# Absolute links in email (moderation, follow-ups) are built on this address.
+COLOPHON_BASE_URL = env_str("COLOPHON_BASE_URL", "http://127.0.0.1:8000")
+COLOPHON_SPAM_BACKEND = env_str(
+    "COLOPHON_SPAM_BACKEND", "comments.spam.HeuristicSpamBackend"
+)
+# Seconds a reader must have had the comment form before posting (bots post at once).
+COLOPHON_COMMENT_MIN_SECONDS = env_int("COLOPHON_COMMENT_MIN_SECONDS", 2)
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -8,6 +8,18 @@ from tests.factories import AuthorFactory, PostFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Each test starts with empty caches, so query counts do not depend on order."""
+    from django.contrib.sites.models import Site
+    from django.core.cache import cache
+
+    cache.clear()
+    Site.objects.clear_cache()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Every test writes uploads to its own temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -7,6 +7,8 @@ from factory.django import DjangoModelFactory
 
 from accounts.models import AuthorProfile, User
 from blog.models import Category, Link, LinkList, Post
+from comments.identity import email_hash
+from comments.models import Comment
 
 
 class UserFactory(DjangoModelFactory):
@@ -119,3 +121,28 @@ class LinkFactory(DjangoModelFactory):
         internal = factory.Trait(
             url="", title="", target_post=factory.SubFactory(PostFactory)
         )
+
+
+class CommentFactory(DjangoModelFactory):
+    """An approved guest comment by default."""
+
+    class Meta:
+        model = Comment
+
+    post = factory.SubFactory(PostFactory)
+    body = factory.Sequence(lambda n: f"A thoughtful comment, number {n}.")
+    status = "approved"
+    created_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=1))
+    author_name = factory.Sequence(lambda n: f"Reader {n}")
+    author_email = factory.LazyAttribute(
+        lambda o: f"{o.author_name.replace(' ', '.').lower()}@example.net"
+    )
+    identity_kind = "guest"
+    identity_key = factory.LazyAttribute(
+        lambda o: f"guest:{email_hash(o.author_email)}"
+    )
+    ip_address = "192.0.2.10"
+
+    class Params:
+        pending = factory.Trait(status="pending")
+        spam = factory.Trait(status="spam")

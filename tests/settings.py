@@ -28,3 +28,4 @@ SECURE_SSL_REDIRECT = False
 # Serve static files straight from the finders: tests never run collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+COLOPHON_COMMENT_MIN_SECONDS = 0

@@ -14,7 +14,14 @@ def run_manage(*args, **env):
     base = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_DEBUG", "DJANGO_SETTINGS_MODULE"}
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for themselves only.
+        if key
+        not in {
+            "SECRET_KEY",
+            "DJANGO_DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     base["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(

@@ -1,0 +1,129 @@
+"""Reader page helpers: navigation, link lists, absolute and canonical URLs, JSON-LD."""
+
+import json
+from urllib.parse import urlsplit
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+
+from blog.models import Category
+
+register = template.Library()
+
+# Inside <script> the HTML parser ends at "</script>" whatever JSON thinks, so
+# markup characters are written as JSON escapes (as Django's json_script does).
+_SCRIPT_SAFE_JSON = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+@register.inclusion_tag("blog/tags/category_nav.html", takes_context=True)
+def category_nav(context):
+    """Top-level categories as navigation links (one query)."""
+    request = context.get("request")
+    return {
+        "categories": Category.objects.filter(parent=None),
+        "current_path": request.path if request else "",
+    }
+
+
+@register.inclusion_tag("blog/tags/link_list.html")
+def link_list(link_list):
+    """A post's link list with only the links readers may follow.
+
+    A single link with lead-in text reads as one sentence; the rest is a numbered
+    list. Uses the prefetched links, so it never queries.
+    """
+    links = [link for link in link_list.links.all() if link.is_visible]
+    lead_in = link_list.lead_in.strip().rstrip(":").rstrip()
+    return {
+        "link_list": link_list,
+        "links": links,
+        "lead_in": lead_in,
+        "inline": len(links) == 1 and bool(lead_in),
+    }
+
+
+@register.filter
+def web_url(value) -> str:
+    """`value` if it is an http(s) URL, else "" (never a javascript: link)."""
+    value = str(value or "").strip()
+    if urlsplit(value).scheme.lower() in ("http", "https"):
+        return value
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_uri(context, location):
+    """`location` (a path or URL) as an absolute URL on the requested host."""
+    return context["request"].build_absolute_uri(location)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """This page's URL for page `number`, other query parameters kept; page 1 bare."""
+    request = context["request"]
+    params = request.GET.copy()
+    params.pop("page", None)
+    if int(number) > 1:
+        params["page"] = number
+    query = params.urlencode()
+    return f"{request.path}?{query}" if query else request.path
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, path=None):
+    """This page's absolute URL, keeping only the page number and search words."""
+    request = context["request"]
+    params = {}
+    if context.get("search_words"):
+        params["s"] = context["search_words"]
+    page_obj = context.get("page_obj")
+    if page_obj is not None and page_obj.number > 1:
+        params["page"] = page_obj.number
+    url = request.build_absolute_uri(path or request.path)
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+@register.simple_tag(takes_context=True)
+def post_json_ld(context, post):
+    """A schema.org BlogPosting for `post`, in a script element safe from injection."""
+    request = context["request"]
+    author = post.author
+    author_url = reverse("blog:author", kwargs={"username": author.get_username()})
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.summary,
+        "dateModified": post.updated_at.isoformat(),
+        "author": {
+            "@type": "Person",
+            "name": author.display_name,
+            "url": request.build_absolute_uri(author_url),
+        },
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "@id": request.build_absolute_uri(post.get_absolute_url()),
+        },
+        "publisher": {"@type": "Organization", "name": context.get("site_name", "")},
+        "articleSection": [category.name for category in post.categories.all()],
+        "keywords": [tag.name for tag in post.tags.all()],
+    }
+    if post.published_at is not None:
+        data["datePublished"] = post.published_at.isoformat()
+    if post.page_image:
+        data["image"] = [request.build_absolute_uri(post.page_image.url)]
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_SCRIPT_SAFE_JSON)),  # noqa: S308
+    )

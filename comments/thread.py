@@ -1,0 +1,72 @@
+"""Arrange a post's comments into a threaded, paged list for the template."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Node:
+    comment: object
+    depth: int
+    can_reply: bool
+    children: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class ThreadPage:
+    nodes: list[Node]  # depth-first order, ready to print one after another
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def build_thread(
+    comments: list, *, max_depth: int, per_page: int, page: int | None
+) -> ThreadPage:
+    """Nest `comments` (oldest first) under their parents and cut one page of
+    top-level threads (oldest first). A reply whose parent is not shown is shown at
+    the top level."""
+    by_id = {c.pk: c for c in comments}
+    children: dict[int | None, list] = {}
+    for comment in comments:
+        parent_id = comment.parent_id if comment.parent_id in by_id else None
+        children.setdefault(parent_id, []).append(comment)
+
+    top = children.get(None, [])
+    num_pages = max(1, math.ceil(len(top) / per_page)) if per_page else 1
+    number = min(max(1, page or 1), num_pages)
+    if per_page:
+        top = top[(number - 1) * per_page : number * per_page]
+
+    nodes: list[Node] = []
+
+    def walk(comment, depth: int) -> None:
+        nodes.append(Node(comment, depth, can_reply=depth < max_depth))
+        for child in children.get(comment.pk, []):
+            walk(child, min(depth + 1, max_depth))
+
+    for comment in top:
+        walk(comment, 1)
+    return ThreadPage(nodes=nodes, number=number, num_pages=num_pages)
+
+
+def page_of(comment, comments: list, *, per_page: int) -> int:
+    """The page on which `comment` appears (its top-level ancestor's page)."""
+    if not per_page:
+        return 1
+    by_id = {c.pk: c for c in comments}
+    root = comment
+    while root.parent_id in by_id:
+        root = by_id[root.parent_id]
+    top_ids = [c.pk for c in comments if c.parent_id not in by_id]
+    index = top_ids.index(root.pk) if root.pk in top_ids else 0
+    return index // per_page + 1

@@ -1,0 +1,59 @@
+// "Reply" moves the form under the comment being answered; "Cancel reply" puts it back.
+// Without JavaScript the same links reload the page with ?replytocom=<id>.
+(function () {
+  "use strict";
+  const respond = document.getElementById("respond");
+  const form = document.getElementById("commentform");
+  if (!respond || !form) return;
+  const parentField = form.querySelector("input[name='parent']");
+  const titleText = respond.querySelector(".reply-title-text");
+  const cancel = document.getElementById("cancel-comment-reply-link");
+  const placeholder = document.createElement("div");
+  placeholder.id = "respond-placeholder";
+  placeholder.hidden = true;
+  respond.parentNode.insertBefore(placeholder, respond);
+
+  function replyTo(link) {
+    const comment = document.getElementById("comment-" + link.dataset.commentId);
+    if (!comment || !parentField) return;
+    comment.querySelector(".comment-body").after(respond);
+    parentField.value = link.dataset.commentId;
+    titleText.textContent = (titleText.dataset.replyTemplate || "Reply to %s").replace(
+      "%s",
+      link.dataset.author
+    );
+    cancel.hidden = false;
+    const textarea = form.querySelector("textarea");
+    if (textarea) textarea.focus();
+  }
+
+  function cancelReply(event) {
+    event.preventDefault();
+    placeholder.after(respond);
+    if (parentField) parentField.value = "";
+    titleText.textContent = titleText.dataset.default;
+    cancel.hidden = true;
+  }
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest(".comment-reply-link");
+    if (link) {
+      event.preventDefault();
+      replyTo(link);
+    }
+  });
+  if (cancel) cancel.addEventListener("click", cancelReply);
+})();
+
+// Leaving for a network's log-in takes a moment: say where the reader is going.
+(function () {
+  "use strict";
+  const status = document.querySelector(".connecting-status");
+  document.querySelectorAll(".identity-connect").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (!status) return;
+      status.textContent = button.dataset.connecting + "\u2026";
+      status.hidden = false;
+    });
+  });
+})();
