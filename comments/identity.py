@@ -28,6 +28,11 @@ class Kind:
 # Where a network log-in's identity is kept (set by comments.signals).
 IDENTITY_SESSION_KEY = "colophon_identity"
 
+# The lengths of the comment columns a network identity is copied into.
+NAME_MAX_LENGTH = 200
+URL_MAX_LENGTH = 500
+AVATAR_URL_MAX_LENGTH = 1000
+
 # allauth provider id → the kind of identity it gives.
 NETWORK_KINDS = {
     "twitter_oauth2": Kind.TWITTER,
@@ -108,16 +113,54 @@ def identity_for_request(request) -> Identity | None:
     return local_identity(user)
 
 
+def _web_url(value, max_length: int) -> str:
+    """An http(s) address a network gave us, or "" (never javascript: and the like)."""
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if len(value) > max_length or not value.lower().startswith(("https://", "http://")):
+        return ""
+    return value
+
+
+def network_identity_data(account) -> dict[str, str]:
+    """What the comment form needs about a network account (an allauth SocialAccount):
+    its kind, uid, display name, profile and avatar, ready for the session."""
+    wrapped = account.get_provider_account()
+    extra = account.extra_data if isinstance(account.extra_data, dict) else {}
+    # Not wrapped.to_str(): it prefers a network's email address to the name.
+    name = extra.get("name") or extra.get("username") or ""
+    avatar = wrapped.get_avatar_url()
+    if not avatar and account.provider == "facebook":
+        # allauth's Facebook account has no avatar; the Graph "picture" field has.
+        picture = extra.get("picture")
+        if isinstance(picture, dict) and isinstance(picture.get("data"), dict):
+            avatar = picture["data"].get("url")
+    return {
+        "kind": NETWORK_KINDS[account.provider],
+        "uid": str(account.uid),
+        "name": str(name).strip()[:NAME_MAX_LENGTH],
+        "url": _web_url(wrapped.get_profile_url(), URL_MAX_LENGTH),
+        "avatar_url": _web_url(avatar, AVATAR_URL_MAX_LENGTH),
+    }
+
+
 def configured_networks(request) -> list:
-    """The allauth providers for Twitter and Facebook that have keys, in that order."""
+    """The allauth providers for Twitter and Facebook that have keys, in that order
+    (one each, even when a network is configured both in the environment and in
+    the admin)."""
     from allauth.socialaccount.adapter import get_adapter
 
-    providers = [
-        provider
-        for provider in get_adapter(request).list_providers(request)
-        if provider.id in NETWORK_KINDS
-    ]
-    return sorted(providers, key=lambda p: list(NETWORK_KINDS).index(p.id))
+    found = {}
+    for provider in get_adapter(request).list_providers(request):
+        if provider.id in NETWORK_KINDS:
+            found.setdefault(provider.id, provider)
+    return [found[pid] for pid in NETWORK_KINDS if pid in found]
+
+
+def network_name(provider_id: str) -> str:
+    """What readers call a network ("Twitter", not allauth's "X")."""
+    return Kind.NETWORKS.get(NETWORK_KINDS.get(provider_id, ""), provider_id)
 
 
 def configured_network(request, provider_id: str):

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from comments.identity import IDENTITY_SESSION_KEY, NETWORK_KINDS
+from accounts.adapters import SOCIAL_RETURN_SESSION_KEY
+from comments.identity import IDENTITY_SESSION_KEY, NETWORK_KINDS, network_identity_data
 
 
 def remember_login_identity(sender, request, user, **kwargs):
     """After a network log-in keep its identity (name, profile, avatar) in the
     session; after a local log-in forget any earlier one."""
+    request.session.pop(SOCIAL_RETURN_SESSION_KEY, None)
     sociallogin = kwargs.get("sociallogin")
     if sociallogin is None or sociallogin.account.provider not in NETWORK_KINDS:
         request.session.pop(IDENTITY_SESSION_KEY, None)
         return
-    account = sociallogin.account
-    wrapped = account.get_provider_account()
-    request.session[IDENTITY_SESSION_KEY] = {
-        "kind": NETWORK_KINDS[account.provider],
-        "uid": str(account.uid),
-        "name": wrapped.to_str() or user.get_username(),
-        "url": wrapped.get_profile_url() or "",
-        "avatar_url": wrapped.get_avatar_url() or "",
-    }
+    identity = network_identity_data(sociallogin.account)
+    identity["name"] = identity["name"] or user.get_username()
+    request.session[IDENTITY_SESSION_KEY] = identity

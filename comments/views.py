@@ -93,7 +93,7 @@ def submit(request, post_id: int):
     if comment.status == Comment.Status.PENDING:
         own = request.session.get(OWN_COMMENTS_SESSION_KEY, [])
         request.session[OWN_COMMENTS_SESSION_KEY] = [*own[-49:], comment.pk]
-    if data.get("notify"):
+    if data.get("notify") and identity.email:
         messages.info(
             request, _("Check your email to confirm follow-up comment notifications.")
         )

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "accounts",
     "blog",
     "comments",
+    "likes",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +147,9 @@ SOCIALACCOUNT_PROVIDERS = social_providers(os.environ)
 # for a sign-up form, never trust a network's email to join a local account.
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_REQUIRED = False
+# Without this the account setting (mandatory) applies and a network log-in, which
+# has no email, stops at "confirm your email" instead of logging in.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_QUERY_EMAIL = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
@@ -244,4 +248,3 @@ COLOPHON_SPAM_BACKEND = env_str(
 )
 # Seconds a reader must have had the comment form before posting (bots post at once).
 COLOPHON_COMMENT_MIN_SECONDS = env_int("COLOPHON_COMMENT_MIN_SECONDS", 2)
-FORMS_URLFIELD_ASSUME_HTTPS = True

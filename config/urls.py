@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("comments.urls")),
+    path("", include("likes.urls")),
     path("", include("blog.urls")),
 ]
 

@@ -146,3 +146,16 @@ class CommentFactory(DjangoModelFactory):
     class Params:
         pending = factory.Trait(status="pending")
         spam = factory.Trait(status="spam")
+
+
+class LikeFactory(DjangoModelFactory):
+    """A like by a local account."""
+
+    class Meta:
+        model = "likes.Like"
+
+    post = factory.SubFactory(PostFactory)
+    user = factory.SubFactory(UserFactory)
+    identity_kind = "local"
+    identity_key = factory.LazyAttribute(lambda o: f"local:{o.user.pk}")
+    name = factory.LazyAttribute(lambda o: o.user.username)

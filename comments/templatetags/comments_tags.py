@@ -3,7 +3,12 @@ from django.conf import settings
 
 from comments.avatars import avatar_for
 from comments.forms import CommentForm
-from comments.identity import Kind, configured_networks, identity_for_request
+from comments.identity import (
+    Kind,
+    configured_networks,
+    identity_for_request,
+    network_name,
+)
 from comments.models import Comment, CommentSettings
 from comments.services import comments_closed_reason
 from comments.thread import build_thread
@@ -91,7 +96,14 @@ def comment_section(context, post):
         page=_page_number(request),
     )
     identity = identity_for_request(request)
-    networks = [] if identity else configured_networks(request)
+    networks = (
+        []
+        if identity
+        else [
+            {"id": provider.id, "name": network_name(provider.id)}
+            for provider in configured_networks(request)
+        ]
+    )
     closed_reason = comments_closed_reason(post, discussion)
     form = None if closed_reason else _form_for(request, post, identity, discussion)
     reply_to = None

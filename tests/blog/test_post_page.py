@@ -20,9 +20,10 @@ pytestmark = pytest.mark.django_db
 # The post, its categories, tags, link lists, links and linked posts, the previous
 # and next posts, and the categories of the navigation.
 # Post with author/profile, categories, tags, link lists, links, linked posts,
-# previous, next, header categories; then the discussion: settings (cold cache),
-# comments, the current site and the configured social applications.
-POST_PAGE_QUERIES = 13
+# previous, next, header categories; then the discussion: likes (count, recent
+# likers), settings (cold cache), comments, the current site and the configured
+# social applications.
+POST_PAGE_QUERIES = 15
 
 
 def section(html: str, start: str, end: str) -> str:
@@ -375,8 +376,8 @@ def test_preview_of_a_post_with_links_runs_a_fixed_number_of_queries(
     client.get(url)
 
     # Session, user, permission checks, then the same queries as for readers
-    # less the settings and site, cached by the first request.
-    with django_assert_num_queries(POST_PAGE_QUERIES + 4 - 2):
+    # less the settings and site, cached by the first request, plus "have I liked".
+    with django_assert_num_queries(POST_PAGE_QUERIES + 4 - 2 + 1):
         response = client.get(url)
 
     assert "Preview — this post is not published" in response.content.decode()

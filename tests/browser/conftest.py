@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-OUR_APPS = {"accounts", "blog", "comments"}
+OUR_APPS = {"accounts", "blog", "comments", "likes"}
 
 
 def pytest_collection_modifyitems(items):
