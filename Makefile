@@ -69,3 +69,20 @@ worker: $(VENV)/.installed-runtime
 
 clean:
 	rm -rf $(VENV) staticfiles var/screenshots
+
+## bench: seed PostgreSQL, serve with gunicorn, measure with wrk (issue 9); results in docs/performance.md
+bench: $(VENV)/.installed-runtime
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk || \
+	     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)) >/dev/null; \
+	  else \
+	    echo "wrk is missing: run 'sudo apt-get install -y wrk'" >&2; exit 1; \
+	  fi; \
+	fi
+	timeout 600 $(BIN)/python -m bench.run_bench $(BENCH_ARGS)
+
+## bench-import: generate a 10,000-post, 100,000-comment WordPress export and time its import (SQLite, or DATABASE_URL); figures in docs/performance.md
+.PHONY: bench-import
+bench-import: $(VENV)/.installed-dev
+	$(BIN)/python bench/import_bench.py $(BENCH_IMPORT_ARGS)

@@ -20,3 +20,6 @@ class AccountsConfig(AppConfig):
             sender=profile,
             dispatch_uid="accounts_avatar_rendition",
         )
+        from config.pagecache import connect_site_invalidation
+
+        connect_site_invalidation(profile, self.get_model("User"))

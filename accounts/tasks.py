@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from blog.images import make_rendition
+from config.pagecache import bump_site
 
 AVATAR_SIZE = 192
 
@@ -20,6 +21,7 @@ def make_avatar_rendition(profile_id: int) -> None:
         profile.avatar, max_width=AVATAR_SIZE, max_height=AVATAR_SIZE
     )
     profile.avatar_small.save(small.name, small, save=False)
-    AuthorProfile.objects.filter(pk=profile_id, avatar=source_name).update(
+    if AuthorProfile.objects.filter(pk=profile_id, avatar=source_name).update(
         avatar_small=profile.avatar_small.name
-    )
+    ):
+        bump_site()

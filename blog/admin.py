@@ -13,13 +13,14 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.forms import TagWidget
 
 from blog.models import Category, Link, LinkList, Post, Redirect
+from blog.wordpress.views import import_wordpress_view
 
 
 def edits_all_posts(user) -> bool:
@@ -260,6 +261,20 @@ class PostAdmin(nested_admin.NestedModelAdmin):
 
     class Media:
         css = {"all": ["css/admin/post.css"]}
+
+    def get_urls(self):
+        return [
+            path(
+                "import-wordpress/",
+                self.admin_site.admin_view(self.import_wordpress_page),
+                name="blog_post_import_wordpress",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_wordpress_page(self, request):
+        """Upload a WordPress export (needs blog.import_wordpress)."""
+        return import_wordpress_view(request, self)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).editable_by(request.user)

@@ -21,3 +21,17 @@ class BlogConfig(AppConfig):
         post_save.connect(
             signals.schedule_renditions, sender=post, dispatch_uid="blog_renditions"
         )
+        # Any change readers can see on many pages makes every cached page stale.
+        from taggit.models import Tag, TaggedItem
+
+        from config.pagecache import connect_site_invalidation
+
+        connect_site_invalidation(
+            post,
+            self.get_model("Category"),
+            self.get_model("LinkList"),
+            self.get_model("Link"),
+            Tag,
+            TaggedItem,
+            post.categories.through,
+        )

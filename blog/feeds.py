@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from taggit.models import Tag
 
 from blog.models import Category, Post
 from blog.views import author_or_404
+from config.security import XmlSafeAtomFeed, XmlSafeRssFeed
 
 FEED_SIZE = 20
 
@@ -23,6 +23,8 @@ class LatestPostsFeed(Feed):
     """
 
     request = None
+    # A control character pasted into a post must not break the feed.
+    feed_type = XmlSafeRssFeed
 
     def get_feed(self, obj, request):
         # One feed object serves every request: the host goes on a per-request copy.
@@ -81,7 +83,7 @@ class LatestPostsFeed(Feed):
 
 
 class AtomMixin:
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtomFeed
 
     def subtitle(self, obj=None):
         return self.description(obj)

@@ -129,6 +129,18 @@ class Post(models.Model):
     comments_open = models.BooleanField(_("comments open"), default=True)
     likes_enabled = models.BooleanField(_("likes on"), default=True)
     sticky = models.BooleanField(_("sticky"), default=False)
+    # Set by the WordPress import: the export's wp:post_id (re-imports update the
+    # same row; /?p=<id> redirects here) and the original featured image address.
+    wordpress_id = models.PositiveBigIntegerField(
+        _("WordPress id"), null=True, blank=True, unique=True, editable=False
+    )
+    featured_image_url = models.URLField(
+        _("original featured image URL"),
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text=_("Where the featured image was on the imported WordPress blog."),
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -137,7 +149,10 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         ordering = ["-published_at", "-pk"]
         get_latest_by = "published_at"
-        permissions = [("edit_others_posts", _("Can edit posts by other authors"))]
+        permissions = [
+            ("edit_others_posts", _("Can edit posts by other authors")),
+            ("import_wordpress", _("Can import a WordPress export")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["published_on", "slug"], name="post_slug_unique_per_day"

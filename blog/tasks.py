@@ -5,6 +5,7 @@ import logging
 from django_tasks import task
 
 from blog.images import make_rendition
+from config.pagecache import bump_site
 
 logger = logging.getLogger(__name__)
 
@@ -31,3 +32,6 @@ def make_post_renditions(post_id: int) -> None:
     )
     if not updated:
         logger.info("post %s changed image during rendition; skipped", post_id)
+        return
+    # Cached pages still point at the full-size original.
+    bump_site()

@@ -13,3 +13,16 @@ class CommentsConfig(AppConfig):
         user_logged_in.connect(
             signals.remember_login_identity, dispatch_uid="comments_login_identity"
         )
+
+        from django.db.models.signals import post_delete, post_save
+
+        from config.pagecache import connect_site_invalidation
+
+        comment = self.get_model("Comment")
+        for signal, name in ((post_save, "save"), (post_delete, "delete")):
+            signal.connect(
+                signals.comment_changed,
+                sender=comment,
+                dispatch_uid=f"comments_pagecache_{name}",
+            )
+        connect_site_invalidation(self.get_model("CommentSettings"))

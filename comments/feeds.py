@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
 
 from blog.models import Post
 from comments.models import Comment
+from config.security import XmlSafeRssFeed
 
 FEED_SIZE = 30
 
@@ -13,7 +13,8 @@ FEED_SIZE = 30
 class LatestCommentsFeed(Feed):
     """Approved comments on published posts, newest first (RSS 2.0)."""
 
-    feed_type = Rss201rev2Feed
+    # A control character typed into a comment must not break the feed.
+    feed_type = XmlSafeRssFeed
 
     def title(self):
         return f"Comments for {settings.COLOPHON_SITE_NAME}"

@@ -78,6 +78,8 @@ class Comment(models.Model):
         default="comment",
         help_text=_("comment, pingback or trackback"),
     )
+    # The export's wp:comment_id, unique per post: a re-import updates the same row.
+    wordpress_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -106,6 +108,13 @@ class Comment(models.Model):
             ),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_date"),
             models.Index(fields=["author_email"], name="comment_email"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "wordpress_id"],
+                condition=models.Q(wordpress_id__isnull=False),
+                name="comment_wordpress_id_unique_per_post",
+            )
         ]
 
     def __str__(self):

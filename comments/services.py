@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,7 @@ from comments.identity import Identity
 from comments.models import Comment, CommentSettings, Subscription
 from comments.moderation import Rules, Submission, decide
 from comments.spam import get_spam_backend
+from config.pagecache import bump_post_discussion, bump_site
 
 
 class CommentRefused(Exception):
@@ -165,6 +167,8 @@ def set_comment_status(*, comments: Iterable[Comment], status: str, by) -> int:
     """Moderate comments (admin actions and emailed links share this); returns count."""
     changed = 0
     now = timezone.now()
+    if isinstance(comments, QuerySet):
+        comments = comments.select_related("post")
     for comment in comments:
         if comment.status == status:
             continue
@@ -173,6 +177,8 @@ def set_comment_status(*, comments: Iterable[Comment], status: str, by) -> int:
             status=status, moderated_at=now, moderated_by=by
         )
         changed += 1
+        post = comment.post
+        transaction.on_commit(lambda post=post: bump_post_discussion(post))
         if status == Comment.Status.APPROVED and not was_approved:
             comment_id = comment.pk
             transaction.on_commit(
@@ -238,4 +244,5 @@ def erase_personal_data(email: str) -> int:
             identity_key="erased",
         )
         Subscription.objects.filter(email__iexact=email).delete()
+        transaction.on_commit(bump_site)
     return count

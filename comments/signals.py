@@ -1,9 +1,12 @@
-"""Remember which identity a reader logged in with, for the comment form."""
+"""Remember which identity a reader logged in with; keep cached pages fresh."""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from accounts.adapters import SOCIAL_RETURN_SESSION_KEY
 from comments.identity import IDENTITY_SESSION_KEY, NETWORK_KINDS, network_identity_data
+from config.pagecache import bump_post_discussion
 
 
 def remember_login_identity(sender, request, user, **kwargs):
@@ -17,3 +20,11 @@ def remember_login_identity(sender, request, user, **kwargs):
     identity = network_identity_data(sociallogin.account)
     identity["name"] = identity["name"] or user.get_username()
     request.session[IDENTITY_SESSION_KEY] = identity
+
+
+def comment_changed(sender, instance, raw=False, **kwargs):
+    """A comment was written or removed: its post's cached pages are stale."""
+    if raw:
+        return
+    post = instance.post
+    transaction.on_commit(lambda: bump_post_discussion(post))

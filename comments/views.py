@@ -21,6 +21,7 @@ from comments.identity import configured_network, guest_identity, identity_for_r
 from comments.models import Comment, CommentSettings
 from comments.signing import read_moderation_token
 from comments.thread import page_of
+from config.ratelimit import ratelimit
 
 DRAFT_SESSION_KEY = "colophon_comment_draft"
 DRAFT_FIELDS = ("comment", "name", "email", "url", "remember", "notify", "parent")
@@ -54,7 +55,30 @@ def _respond_url(post) -> str:
     return f"{post.get_absolute_url()}#respond"
 
 
+def _comment_rate_limited(request, post_id: int, *, verdict):
+    """Over the comment rate limit (config.ratelimit): the typed text is kept."""
+    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    _keep_draft(
+        request,
+        post,
+        request.POST,
+        error=_("You are posting comments too quickly. Slow down."),
+    )
+    context = {
+        "message": _(
+            "You are posting comments too quickly. Your comment is kept: go back "
+            "and send it again in a minute."
+        ),
+        "back_url": _respond_url(post),
+        "back_text": _("Back to your comment"),
+    }
+    response = render(request, "429.html", context, status=429)
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
 @require_POST
+@ratelimit("comment", on_limited=_comment_rate_limited)
 def submit(request, post_id: int):
     """Take a "Leave a Reply" POST; land on the new comment, or back on the form."""
     post = get_object_or_404(Post.objects.published(), pk=post_id)

@@ -18,8 +18,11 @@ from config.env import (
     env_int,
     env_list,
     env_str,
+    media_url,
+    replica_configs,
     require_secret_key,
     social_providers,
+    storage_config,
 )
 
 # --- Paths -------------------------------------------------------------------
@@ -76,7 +79,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security.ContentSecurityPolicyMiddleware",
+    "config.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: replica or primary (config/replica.py).
+    "config.replica.ReadReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +93,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "blog.middleware.PermalinkRedirectMiddleware",
+    "config.pagecache.ReaderPageCacheMiddleware",
+    # Innermost, so a lost database in any view answers 503 (config/middleware.py).
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.page_cache_csrf",
             ],
         },
     },
@@ -112,12 +123,21 @@ TEMPLATES = [
 DATABASES = {
     "default": database_config(
         env_str("DATABASE_URL"), sqlite_path=VAR_DIR / "colophon.sqlite3"
-    )
+    ),
+    # Optional read replicas (comma-separated URLs): anonymous reads go there,
+    # writes and a visitor's reads after their own writes stay on the primary.
+    **replica_configs(env_list("DATABASE_REPLICA_URLS")),
 }
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
+COLOPHON_DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+COLOPHON_REPLICA_PIN_SECONDS = env_int("COLOPHON_REPLICA_PIN_SECONDS", 15)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache -------------------------------------------------------------------
 CACHES = {"default": cache_config(env_str("REDIS_URL"))}
+# Anonymous reader pages from the shared cache (config/pagecache.py).
+COLOPHON_PAGE_CACHE = env_bool("COLOPHON_PAGE_CACHE", True)
+COLOPHON_PAGE_CACHE_SECONDS = env_int("COLOPHON_PAGE_CACHE_SECONDS", 300)
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -179,6 +199,39 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+# Uploads above this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The largest image accepted (a form error above it); a multipart body larger than
+# this plus DATA_UPLOAD_MAX_MEMORY_SIZE is refused with a 413 page unread.
+COLOPHON_MAX_IMAGE_BYTES = env_int("COLOPHON_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
+COLOPHON_MAX_UPLOAD_BYTES = COLOPHON_MAX_IMAGE_BYTES
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Every HTML page gets config.security.DEFAULT_POLICY as Content-Security-Policy
+# (COLOPHON_CSP replaces it); {path prefix: {directive: sources}} loosens it for
+# some paths only.
+COLOPHON_CSP_PATH_OVERRIDES = {}
+# Requests per window, per client address or identity (config/ratelimit.py).
+COLOPHON_RATE_LIMITS = {
+    "comment": env_str("COLOPHON_RATE_LIMIT_COMMENT", "10/m"),
+    "like": env_str("COLOPHON_RATE_LIMIT_LIKE", "30/m"),
+}
+# allauth's own limits, spelled out: "N/period/key" where key is ip, key (the
+# username or address typed) or user. Failed log-ins lock an account name out for
+# five minutes after five tries.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# A Redis outage must cost speed, not pages: errors are logged and count as misses.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "config.cache_backends.ResilientRedisCache"
 
 # --- Email -------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -203,10 +256,13 @@ STATICFILES_DIRS = [
     # Bootstrap comes from the xstatic-bootstrap wheel, never from a CDN.
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
-MEDIA_URL = "/media/"
+# Uploads and their renditions go through the storage API only: local files under
+# MEDIA_ROOT, or an S3-compatible bucket shared by every app server and the task
+# worker when AWS_STORAGE_BUCKET_NAME is set (config/env.py storage_config).
+MEDIA_URL = media_url(os.environ)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_config(os.environ),
     "staticfiles": {
         # Hashed names and far-future caching in production; plain files in debug
         # so a fresh checkout runs without collectstatic.
@@ -248,3 +304,4 @@ COLOPHON_SPAM_BACKEND = env_str(
 )
 # Seconds a reader must have had the comment form before posting (bots post at once).
 COLOPHON_COMMENT_MIN_SECONDS = env_int("COLOPHON_COMMENT_MIN_SECONDS", 2)
+COLOPHON_BENCH = env_bool("COLOPHON_BENCH", False)  # /bench/trivial/ for make bench

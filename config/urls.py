@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from blog.sitemaps import sitemap_view
+from config.bench_views import trivial
 from config.views import healthz
 
 handler500 = "blog.views.server_error"
@@ -28,5 +29,7 @@ urlpatterns = [
     path("", include("blog.urls")),
 ]
 
+if settings.COLOPHON_BENCH:
+    urlpatterns.append(path("bench/trivial/", trivial, name="bench_trivial"))
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.adapters import SOCIAL_RETURN_SESSION_KEY
 from blog.models import Post
 from comments.identity import configured_networks, identity_for_request
+from config.ratelimit import ip_key, ratelimit
 from likes.services import set_like
 from likes.summary import like_summary
 
@@ -33,7 +34,14 @@ def _likes_url(post) -> str:
     return f"{post.get_absolute_url()}#likes"
 
 
+def _liker_key(request) -> str:
+    """Likes are limited per identity, or per address for readers without one."""
+    identity = identity_for_request(request)
+    return f"identity:{identity.key}" if identity is not None else ip_key(request)
+
+
 @require_POST
+@ratelimit("like", key=_liker_key)
 def like(request, post_id: int):
     """Like or unlike (the form says which); JSON for scripts, a redirect without."""
     post = _likeable(post_id)

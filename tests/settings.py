@@ -29,3 +29,6 @@ SECURE_SSL_REDIRECT = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 COLOPHON_COMMENT_MIN_SECONDS = 0
+# Rendering is what most tests look at; tests/config/test_pagecache.py turns the
+# page cache on for itself.
+COLOPHON_PAGE_CACHE = False

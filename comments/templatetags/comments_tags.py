@@ -122,6 +122,10 @@ def comment_section(context, post):
         "identity": identity,
         "networks": networks,
         "identity_network": Kind.NETWORKS.get(identity.kind) if identity else None,
+        # "Show Gravatar avatars" off means no picture from elsewhere, this one too.
+        "identity_avatar": (
+            identity.avatar_url if identity and discussion.external_avatars else ""
+        ),
         "closed_reason": closed_reason,
         "reply_to": reply_to,
         "site_name": settings.COLOPHON_SITE_NAME,

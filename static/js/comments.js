@@ -13,7 +13,7 @@
   placeholder.hidden = true;
   respond.parentNode.insertBefore(placeholder, respond);
 
-  function replyTo(link) {
+  function replyTo(link, focus) {
     const comment = document.getElementById("comment-" + link.dataset.commentId);
     if (!comment || !parentField) return;
     comment.querySelector(".comment-body").after(respond);
@@ -24,7 +24,7 @@
     );
     cancel.hidden = false;
     const textarea = form.querySelector("textarea");
-    if (textarea) textarea.focus();
+    if (textarea && focus !== false) textarea.focus();
   }
 
   function cancelReply(event) {
@@ -33,6 +33,18 @@
     if (parentField) parentField.value = "";
     titleText.textContent = titleText.dataset.default;
     cancel.hidden = true;
+  }
+
+  // Back from logging in mid-reply, the form's reply target is kept: put the form
+  // back under that comment.
+  if (parentField && /^[0-9]+$/.test(parentField.value)) {
+    const link = document.querySelector(
+      ".comment-reply-link[data-comment-id='" + parentField.value + "']"
+    );
+    if (link) {
+      replyTo(link, false);
+      if (window.location.hash === "#respond") respond.scrollIntoView();
+    }
   }
 
   document.addEventListener("click", function (event) {
@@ -49,11 +61,16 @@
 (function () {
   "use strict";
   const status = document.querySelector(".connecting-status");
+  if (!status) return;
   document.querySelectorAll(".identity-connect").forEach(function (button) {
     button.addEventListener("click", function () {
-      if (!status) return;
       status.textContent = button.dataset.connecting + "\u2026";
       status.hidden = false;
     });
+  });
+  // Back from the network with the Back button: the page comes from the
+  // browser's cache, still saying "Connecting to …".
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) status.hidden = true;
   });
 })();

@@ -8,7 +8,8 @@
     const button = form.querySelector("button");
     button.disabled = true;
     try {
-      const response = await fetch(form.action, {
+      // getAttribute: the form has an input named "action", which shadows form.action.
+      const response = await fetch(form.getAttribute("action"), {
         method: "POST",
         body: new FormData(form),
         headers: { Accept: "application/json" },

@@ -12,6 +12,11 @@ from tests.factories import AuthorProfileFactory, PostFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+def renditions(callbacks):
+    """The image work scheduled after commit (other callbacks refresh caches)."""
+    return [c for c in callbacks if getattr(c, "func", None) is not None]
+
+
 def picture(
     name="photo.png", size=(2000, 1000), color=(200, 40, 40), fmt=None, mode="RGB"
 ):
@@ -38,7 +43,7 @@ def test_a_new_featured_image_gets_renditions_after_commit(
         post = PostFactory(author=author, featured_image=picture())
         assert not Post.objects.get(pk=post.pk).image_list
 
-    assert len(callbacks) == 1
+    assert len(renditions(callbacks)) == 1
     post.refresh_from_db()
     listed, page = opened(post.image_list), opened(post.image_page)
     assert (listed.format, listed.size) == ("JPEG", (720, 360))
@@ -62,7 +67,7 @@ def test_without_an_image_nothing_is_scheduled(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         post = PostFactory(author=author)
 
-    assert callbacks == []
+    assert renditions(callbacks) == []
     assert post.list_image.name in ("", None)
 
 
@@ -78,7 +83,7 @@ def test_saving_again_with_the_same_image_schedules_nothing(
         post.title = "Retitled"
         post.save()
 
-    assert callbacks == []
+    assert renditions(callbacks) == []
     post.refresh_from_db()
     assert post.image_list.name == made
 
@@ -99,7 +104,7 @@ def test_replacing_the_image_makes_new_renditions(
         # Until the worker is done, pages show the new original, not the old picture.
         assert Post.objects.get(pk=post.pk).list_image.name.startswith("posts/")
 
-    assert len(callbacks) == 1
+    assert len(renditions(callbacks)) == 1
     post.refresh_from_db()
     assert post.image_list.name != old_list
     assert post.image_page.name != old_page
@@ -120,7 +125,7 @@ def test_removing_the_image_forgets_its_renditions(
         post.featured_image = None
         post.save()
 
-    assert callbacks == []
+    assert renditions(callbacks) == []
     post.refresh_from_db()
     assert not post.image_list and not post.image_page
     assert not post.list_image and not post.page_image
@@ -213,7 +218,7 @@ def test_a_new_avatar_gets_a_small_rendition(django_capture_on_commit_callbacks)
             user=UserFactory(username="pic"), avatar=picture("me.png", size=(800, 600))
         )
 
-    assert len(callbacks) == 1
+    assert len(renditions(callbacks)) == 1
     profile.refresh_from_db()
     small = opened(profile.avatar_small)
     assert small.format == "JPEG"
@@ -235,7 +240,7 @@ def test_replacing_an_avatar_makes_a_new_small_one(
         profile.avatar = picture("new-me.jpg", size=(300, 900))
         profile.save()
 
-    assert len(callbacks) == 1
+    assert len(renditions(callbacks)) == 1
     profile.refresh_from_db()
     assert profile.avatar_small.name != old_small
     assert opened(profile.avatar_small).size == (64, 192)
@@ -253,7 +258,7 @@ def test_editing_the_bio_leaves_the_avatar_alone(django_capture_on_commit_callba
         profile.bio = "A new bio."
         profile.save()
 
-    assert callbacks == []
+    assert renditions(callbacks) == []
     assert AuthorProfile.objects.get(pk=profile.pk).avatar_small.name == small
 
 

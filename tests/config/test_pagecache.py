@@ -1,0 +1,244 @@
+"""Anonymous pages from the shared cache (real Redis): fresh after every change,
+never personal, conditional GET."""
+
+import os
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.models import CommentSettings
+from comments.services import set_comment_status
+from config import pagecache
+from tests.factories import CommentFactory, LikeFactory, PostFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True)
+def redis_page_cache(settings):
+    settings.COLOPHON_PAGE_CACHE = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"pagecache-test-{uuid.uuid4().hex[:8]}",
+        }
+    }
+    from django.core.cache import cache
+
+    try:
+        cache.set("ping", 1, 5)
+    except Exception as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL} ({exc}); CI starts one")
+    yield
+    cache.clear()
+
+
+def fetch(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code in (200, 304), response.status_code
+    return response
+
+
+def test_second_anonymous_visit_is_served_from_cache_without_queries(post):
+    fetch(Client(), post.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = fetch(Client(), post.get_absolute_url())
+
+    assert response["X-Cache"] == "hit"
+    assert len(queries) == 0
+
+
+def test_approving_a_comment_shows_it_on_the_next_request(
+    post, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(post=post, pending=True, body="freshly approved words")
+    fetch(Client(), post.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_comment_status(comments=[comment], status="approved", by=None)
+
+    response = fetch(Client(), post.get_absolute_url())
+    assert response["X-Cache"] == "miss"
+    assert "freshly approved words" in response.content.decode()
+
+
+def test_unapproving_a_comment_hides_it_on_the_next_request(
+    post, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(post=post, body="soon hidden words")
+    assert (
+        "soon hidden words" in fetch(Client(), post.get_absolute_url()).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_comment_status(comments=[comment], status="pending", by=None)
+
+    assert (
+        "soon hidden words"
+        not in fetch(Client(), post.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_like_updates_the_count_on_the_next_request(
+    post, client, django_capture_on_commit_callbacks
+):
+    fetch(Client(), post.get_absolute_url())
+    client.force_login(UserFactory(username="fan"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/likes/post/{post.pk}/", {"action": "like"})
+
+    assert (
+        "One blogger likes this."
+        in fetch(Client(), post.get_absolute_url()).content.decode()
+    )
+
+
+def test_saving_a_post_refreshes_every_page(post, django_capture_on_commit_callbacks):
+    fetch(Client(), "/")
+    fetch(Client(), post.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post.title = "A brand new title"
+        post.save()
+
+    assert "A brand new title" in fetch(Client(), "/").content.decode()
+    assert (
+        "A brand new title" in fetch(Client(), post.get_absolute_url()).content.decode()
+    )
+
+
+def test_editing_an_author_profile_refreshes_pages(
+    post, django_capture_on_commit_callbacks
+):
+    fetch(Client(), post.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = post.author.profile
+        profile.display_name = "Renamed Author"
+        profile.save()
+
+    assert "Renamed Author" in fetch(Client(), post.get_absolute_url()).content.decode()
+
+
+def test_changing_discussion_settings_refreshes_pages(
+    post, django_capture_on_commit_callbacks
+):
+    fetch(Client(), post.get_absolute_url())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion = CommentSettings.load()
+        discussion.external_avatars = False
+        discussion.save()
+    CommentFactory(post=post)
+
+    assert (
+        "/comments/avatar/" in fetch(Client(), post.get_absolute_url()).content.decode()
+    )
+
+
+def test_logged_in_readers_never_get_or_fill_the_cache(post, client):
+    client.force_login(UserFactory(username="member"))
+
+    response = fetch(client, post.get_absolute_url())
+
+    assert "X-Cache" not in response
+    assert "You are commenting using your" in response.content.decode()
+    assert Client().get(post.get_absolute_url())["X-Cache"] == "miss"
+
+
+def test_a_guest_with_a_held_comment_sees_it_and_nobody_else_does(
+    post, post_comment, client
+):
+    fetch(Client(), post.get_absolute_url())
+    post_comment(post, comment="my held words")
+
+    own = fetch(client, post.get_absolute_url())
+    other = fetch(Client(), post.get_absolute_url())
+
+    assert "X-Cache" not in own
+    assert "my held words" in own.content.decode()
+    assert "my held words" not in other.content.decode()
+
+
+def test_a_cached_page_carries_a_working_csrf_token_for_each_visitor(post):
+    fetch(Client(), post.get_absolute_url())
+    visitor = Client(enforce_csrf_checks=True)
+
+    response = fetch(visitor, post.get_absolute_url())
+    page = response.content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+
+    assert response["X-Cache"] == "hit"
+    assert pagecache.csrf_placeholder() not in page
+    from comments.forms import security_token
+
+    posted = visitor.post(
+        f"/comments/post/{post.pk}/",
+        {
+            "comment": "Posted from a cached page.",
+            "name": "Cached Reader",
+            "email": "cached@example.net",
+            "security": security_token(post.pk),
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert posted.status_code == 302
+
+
+def test_unchanged_page_answers_304_to_if_none_match(post):
+    first = fetch(Client(), post.get_absolute_url())
+
+    again = Client().get(post.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+
+
+def test_feeds_answer_304_too(post):
+    first = fetch(Client(), "/feed/")
+
+    assert Client().get("/feed/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_cached_pages_are_private_to_the_browser(post):
+    response = fetch(Client(), post.get_absolute_url())
+
+    assert "private" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_scheduled_post_limits_how_long_pages_are_kept(author):
+    PostFactory(
+        author=author,
+        scheduled=True,
+        published_at=timezone.now() + timezone.timedelta(seconds=30),
+    )
+
+    assert pagecache._timeout() <= 31
+
+
+def test_drafts_never_appear_from_the_cache(author, django_capture_on_commit_callbacks):
+    fetch(Client(), "/")
+    with django_capture_on_commit_callbacks(execute=True):
+        PostFactory(author=author, draft=True, title="Secret draft title")
+
+    assert "Secret draft title" not in fetch(Client(), "/").content.decode()
+
+
+def test_like_counts_from_the_cache_are_never_someones_liked_state(post, client):
+    LikeFactory(post=post)
+    fetch(Client(), post.get_absolute_url())
+
+    page = fetch(Client(), post.get_absolute_url()).content.decode()
+
+    assert 'aria-pressed="false"' in page
