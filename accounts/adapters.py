@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
+from urllib.parse import urlsplit
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.core import context
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base.constants import AuthError, AuthProcess
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseRedirect
@@ -61,11 +65,29 @@ def _is_denial(error: str | None, exception: BaseException | None) -> bool:
 class AccountAdapter(DefaultAccountAdapter):
     def is_safe_url(self, url: str | None) -> bool:
         """Only addresses on this site are ever used as a `next` destination."""
-        request = self.request or context.request
+        request = self.request or allauth_context.request
         allowed = {request.get_host()} if request is not None else set()
         return bool(url) and url_has_allowed_host_and_scheme(
             url, allowed_hosts=allowed, require_https=False
         )
+
+    def format_email_subject(self, subject) -> str:
+        prefix = account_settings.EMAIL_SUBJECT_PREFIX
+        if prefix is None:
+            prefix = f"[{settings.COLOPHON_SITE_NAME}] "
+        return f"{prefix}{subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth's mails greet "from" the Sites framework's name, "example.com"
+        # until someone edits it; the site's own name is the one readers know.
+        request = allauth_context.request
+        host = (
+            request.get_host()
+            if request is not None
+            else urlsplit(settings.COLOPHON_BASE_URL).netloc
+        )
+        site = SimpleNamespace(name=settings.COLOPHON_SITE_NAME, domain=host)
+        super().send_mail(template_prefix, email, {"current_site": site, **context})
 
     def post_login(self, request, user, **kwargs):
         # The comment form announces a network identity itself ("You are commenting

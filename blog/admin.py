@@ -12,7 +12,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,8 @@ from taggit.forms import TagWidget
 
 from blog.models import Category, Link, LinkList, Post, Redirect
 from blog.wordpress.views import import_wordpress_view
+from comments.models import Comment
+from likes.models import Like
 
 
 def edits_all_posts(user) -> bool:
@@ -199,6 +202,18 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _count_of(queryset):
+    """A correlated COUNT per post, so two counts never multiply each other."""
+    counted = (
+        queryset.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 class PostAdminForm(forms.ModelForm):
     class Meta:
         model = Post
@@ -243,6 +258,8 @@ class PostAdmin(nested_admin.NestedModelAdmin):
         "published_at",
         "author_name",
         "category_names",
+        "comment_count",
+        "like_count",
     ]
     list_filter = [
         PublicationStateFilter,
@@ -281,8 +298,21 @@ class PostAdmin(nested_admin.NestedModelAdmin):
         if request.resolver_match and request.resolver_match.url_name.endswith(
             "changelist"
         ):
-            queryset = queryset.prefetch_related("categories")
+            queryset = queryset.prefetch_related("categories").annotate(
+                approved_comments=_count_of(
+                    Comment.objects.filter(status=Comment.Status.APPROVED)
+                ),
+                like_total=_count_of(Like.objects.all()),
+            )
         return queryset
+
+    @admin.display(description=_("comments"), ordering="approved_comments")
+    def comment_count(self, obj):
+        return getattr(obj, "approved_comments", None)
+
+    @admin.display(description=_("likes"), ordering="like_total")
+    def like_count(self, obj):
+        return getattr(obj, "like_total", None)
 
     def get_search_results(self, request, queryset, search_term):
         if self._is_link_target_lookup(request):

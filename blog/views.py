@@ -43,7 +43,9 @@ class HomeView(PostListView):
 
     @cached_property
     def search_words(self) -> str:
-        return self.request.GET.get("s", "").strip()[:SEARCH_MAX_LENGTH]
+        # PostgreSQL refuses NUL characters in a query: ?s=%00 would be a 500.
+        words = self.request.GET.get("s", "").replace("\x00", "")
+        return words.strip()[:SEARCH_MAX_LENGTH]
 
     def get_queryset(self):
         if self.search_words:

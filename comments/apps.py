@@ -25,4 +25,7 @@ class CommentsConfig(AppConfig):
                 sender=comment,
                 dispatch_uid=f"comments_pagecache_{name}",
             )
-        connect_site_invalidation(self.get_model("CommentSettings"))
+        from allauth.socialaccount.models import SocialApp
+
+        # A new or removed social application adds or drops an icon on every page.
+        connect_site_invalidation(self.get_model("CommentSettings"), SocialApp)

@@ -81,6 +81,9 @@ class CommentForm(forms.Form):
             # A known identity replaces the guest fields.
             for name in ("name", "email", "url", "remember"):
                 del self.fields[name]
+            if not identity.email:
+                # Follow-ups go by email; a network identity has none.
+                del self.fields["notify"]
         self.helper = FormHelper(self)
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -101,7 +104,7 @@ class CommentForm(forms.Form):
             *guest_fields,
             Div(Field("homepage"), css_class="comment-hp", aria_hidden="true"),
             *([] if identity is not None else [Field("remember")]),
-            Field("notify"),
+            *([Field("notify")] if "notify" in self.fields else []),
             Field("parent"),
             Field("security"),
             HTML(""),

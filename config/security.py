@@ -183,6 +183,23 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+def csrf_failure(request, reason=""):
+    """403 for a form without a valid CSRF token, in the site's look (Django's own
+    page has an inline style the policy blocks)."""
+    from django.middleware.csrf import REASON_NO_CSRF_COOKIE
+
+    response = render_error_page(
+        "403_csrf.html",
+        status=403,
+        context={
+            "title": _("The form could not be sent"),
+            "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+        },
+    )
+    logger.warning("CSRF check failed for %s: %s", request.path, reason)
+    return response
+
+
 # --- Feeds -------------------------------------------------------------------
 
 # Characters XML 1.0 cannot carry at all (not even as references): most C0

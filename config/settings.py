@@ -206,6 +206,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 COLOPHON_MAX_IMAGE_BYTES = env_int("COLOPHON_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 COLOPHON_MAX_UPLOAD_BYTES = COLOPHON_MAX_IMAGE_BYTES
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "config.security.csrf_failure"
 # Every HTML page gets config.security.DEFAULT_POLICY as Content-Security-Policy
 # (COLOPHON_CSP replaces it); {path prefix: {directive: sources}} loosens it for
 # some paths only.

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.adapters import SOCIAL_RETURN_SESSION_KEY
 from blog.models import Post
-from comments.identity import configured_networks, identity_for_request
+from comments.identity import configured_networks, identity_for_request, network_name
 from config.ratelimit import ip_key, ratelimit
 from likes.services import set_like
 from likes.summary import like_summary
@@ -80,7 +80,10 @@ def choose(request, post_id: int):
         "likes/choose_identity.html",
         {
             "post": post,
-            "networks": configured_networks(request),
+            "networks": [
+                {"id": provider.id, "name": network_name(provider.id)}
+                for provider in configured_networks(request)
+            ],
             "login_url": login_url,
             "complete_url": complete_url,
         },

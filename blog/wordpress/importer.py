@@ -37,6 +37,7 @@ from blog.wordpress.progress import NullProgress
 from blog.wordpress.report import ImportReport
 from comments.identity import guest_identity
 from comments.models import Comment, render_comment_text
+from config.pagecache import bump_site
 
 PAGES_CATEGORY_SLUG = "pages"
 PAGES_CATEGORY_NAME = "Pages"
@@ -88,6 +89,9 @@ def import_wxr(
                 importer.run(file, size=size, progress=progress)
                 if dry_run:
                     transaction.set_rollback(True)
+                else:
+                    # Bulk writes send no signals: every cached page is stale now.
+                    transaction.on_commit(bump_site)
         except BaseException:
             importer.remove_saved_files()
             raise

@@ -57,6 +57,8 @@ def test_sign_up_confirm_log_in_comment_and_log_out(client, post, mailoutbox):
     assert signed_up["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
     assert [message.to for message in mailoutbox] == [["nora@example.org"]]
+    assert mailoutbox[0].subject.startswith(f"[{site_name}] ")
+    assert f"Hello from {site_name}!" in mailoutbox[0].body
     confirm_url = link_in(mailoutbox[0], "confirm-email")
 
     assert "Confirm" in client.get(confirm_url).content.decode()

@@ -464,6 +464,21 @@ def test_a_staff_account_cannot_be_entered_through_a_network(client, post, twitt
     assert "Hi.</textarea>" in page
 
 
+def test_a_network_cannot_be_attached_to_a_staff_account(client, twitter_app):
+    staff = UserFactory(username="boss", staff=True)
+    client.force_login(staff)
+
+    started = client.post(
+        "/accounts/twitter_oauth2/login/", {"process": "connect", "next": "/"}
+    )
+    with responses.RequestsMock() as network:
+        network.post(TWITTER_TOKEN_URL, json={"access_token": "t"})
+        network.get(TWITTER_PROFILE_URL, json={"data": ADA})
+        callback(client, "twitter_oauth2", code="x", state=state_from(started))
+
+    assert not SocialAccount.objects.exists()
+
+
 def test_approval_is_remembered_per_network_identity(client, post, twitter_app):
     CommentSettings.objects.update_or_create(pk=1, defaults={"flood_seconds": 0})
     log_in(client, post, "twitter_oauth2", ADA)
@@ -493,9 +508,7 @@ def test_approval_is_remembered_per_network_identity(client, post, twitter_app):
 def test_no_network_avatar_is_shown_when_external_avatars_are_off(
     client, post, twitter_app
 ):
-    CommentSettings.objects.update_or_create(
-        pk=1, defaults={"external_avatars": False}
-    )
+    CommentSettings.objects.update_or_create(pk=1, defaults={"external_avatars": False})
     log_in(client, post, "twitter_oauth2", ADA)
 
     page = client.get(post.get_absolute_url()).content.decode()

@@ -196,3 +196,18 @@ def test_likes_are_listed_in_the_admin(client, post, superuser):
     page = client.get("/admin/likes/like/").content.decode()
 
     assert "liker-one" in page
+
+
+def test_authors_see_comment_and_like_counts_in_their_post_list(client, post, author):
+    LikeFactory.create_batch(3, post=post)
+    from tests.factories import CommentFactory
+
+    CommentFactory.create_batch(2, post=post)
+    CommentFactory(post=post, pending=True)
+    client.force_login(author)
+
+    response = client.get("/admin/blog/post/")
+
+    result = response.context["cl"].result_list[0]
+    assert (result.approved_comments, result.like_total) == (2, 3)
+    assert "column-like_count" in response.content.decode()

@@ -47,8 +47,11 @@ def production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "AWS_", "COLOPHON_"))
-        and key not in {"SECRET_KEY", "PYTEST_CURRENT_TEST"}
+        if key == "COLOPHON_VAR_DIR"
+        or (
+            not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "AWS_", "COLOPHON_"))
+            and key not in {"SECRET_KEY", "PYTEST_CURRENT_TEST"}
+        )
     }
     env.update(
         {
@@ -130,7 +133,8 @@ class AppServer:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        # SIGINT: gunicorn's quick shutdown; a test has no requests left to finish.
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
