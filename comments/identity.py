@@ -86,7 +86,7 @@ def local_identity(user) -> Identity:
 
 def email_hash(email: str) -> str:
     """The Gravatar hash of an address (also our guest identity key)."""
-    return hashlib.md5(  # noqa: S324 - Gravatar's protocol, not a security use
+    return hashlib.md5(  # noqa: S324 - Gravatar's protocol, not a security use  # nosec B324
         email.strip().lower().encode("utf-8")
     ).hexdigest()
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,26 @@ def _rules(discussion: CommentSettings) -> Rules:
         moderation_words=tuple(CommentSettings.word_list(discussion.moderation_words)),
         disallowed_words=tuple(CommentSettings.word_list(discussion.disallowed_words)),
     )
+
+
+def _serialise_commenter(identity: Identity, ip_address: str | None) -> None:
+    """One submission at a time per commenter and per address, until commit.
+
+    Without it two identical comments sent at once both pass the duplicate and flood
+    checks on PostgreSQL (neither sees the other's uncommitted row). SQLite needs
+    nothing: its IMMEDIATE transactions already take one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = {f"identity:{identity.key}"}
+    if ip_address:
+        keys.add(f"ip:{ip_address}")
+    with connection.cursor() as cursor:
+        # Always in the same order, so two submissions can never deadlock.
+        for key in sorted(keys):
+            digest = hashlib.sha256(f"colophon.comments:{key}".encode()).digest()
+            lock_id = int.from_bytes(digest[:8], "big", signed=True)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 
 def _check_flood_and_duplicates(
@@ -111,6 +132,7 @@ def submit_comment(
         user_agent=user_agent,
     )
     with transaction.atomic():
+        _serialise_commenter(identity, ip_address)
         _check_flood_and_duplicates(
             post=post,
             identity=identity,

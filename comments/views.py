@@ -24,7 +24,18 @@ from comments.thread import page_of
 from config.ratelimit import ratelimit
 
 DRAFT_SESSION_KEY = "colophon_comment_draft"
-DRAFT_FIELDS = ("comment", "name", "email", "url", "remember", "notify", "parent")
+# The signed form token goes with the draft: without it the form shown again after a
+# mistake says "tampered with" and can never be sent.
+DRAFT_FIELDS = (
+    "comment",
+    "name",
+    "email",
+    "url",
+    "remember",
+    "notify",
+    "parent",
+    "security",
+)
 OWN_COMMENTS_SESSION_KEY = "colophon_own_comments"
 REMEMBER_COOKIE = "colophon_commenter"
 REMEMBER_MAX_AGE = 365 * 24 * 3600

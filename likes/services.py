@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from comments.identity import Identity
-from config.pagecache import bump_post_discussion
+from config.pagecache import bump_post_likes
 from likes.models import Like
 
 
@@ -16,7 +16,7 @@ def set_like(*, post, identity: Identity, liked: bool) -> bool:
     which the database's unique constraint guarantees.
     """
     # Whatever happens below, the post's cached page must show the new count.
-    transaction.on_commit(lambda: bump_post_discussion(post))
+    transaction.on_commit(lambda: bump_post_likes(post))
     if not liked:
         Like.objects.filter(post=post, identity_key=identity.key).delete()
         return False

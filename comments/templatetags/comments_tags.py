@@ -1,5 +1,8 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from comments.avatars import avatar_for
 from comments.forms import CommentForm
@@ -17,6 +20,8 @@ from comments.views import (
     OWN_COMMENTS_SESSION_KEY,
     remembered_commenter,
 )
+from config import pagecache
+from config.pagecache import thread_cache_key
 
 register = template.Library()
 
@@ -70,18 +75,12 @@ def _form_for(request, post, identity, discussion) -> CommentForm:
     )
 
 
-@register.inclusion_tag("comments/tags/comment_section.html", takes_context=True)
-def comment_section(context, post):
-    """The count heading, the threaded comments and the "Leave a Reply" form."""
-    request = context["request"]
-    discussion = CommentSettings.load()
-    own_ids = (
-        request.session.get(OWN_COMMENTS_SESSION_KEY, [])
-        if hasattr(request, "session")
-        else []
-    )
+THREAD_CACHE_SECONDS = 3600
+
+
+def _render_thread(post, own_ids, page, discussion) -> str:
+    """The count heading, the threaded comments of one page and the page links."""
     comments = list(Comment.objects.for_post(post).visible_to(own_ids).for_thread())
-    approved_count = sum(1 for c in comments if c.status == Comment.Status.APPROVED)
     for comment in comments:
         comment.avatar = avatar_for(
             email=comment.author_email,
@@ -93,8 +92,41 @@ def comment_section(context, post):
         comments,
         max_depth=discussion.thread_depth,
         per_page=discussion.per_page,
-        page=_page_number(request),
+        page=page,
     )
+    return mark_safe(  # noqa: S308 - our own template's autoescaped output
+        render_to_string(
+            "comments/includes/thread.html",
+            {
+                "post": post,
+                "thread": thread,
+                "approved_count": sum(
+                    1 for c in comments if c.status == Comment.Status.APPROVED
+                ),
+            },
+        )
+    )
+
+
+@register.inclusion_tag("comments/tags/comment_section.html", takes_context=True)
+def comment_section(context, post):
+    """The count heading, the threaded comments and the "Leave a Reply" form."""
+    request = context["request"]
+    discussion = CommentSettings.load()
+    own_ids = (
+        request.session.get(OWN_COMMENTS_SESSION_KEY, [])
+        if hasattr(request, "session")
+        else []
+    )
+    page = _page_number(request)
+    # Readers without a held comment of their own all see the same thread: it is
+    # rendered once per change of the post's comments and kept in the shared cache.
+    key = None if own_ids or not pagecache.enabled() else thread_cache_key(post, page)
+    thread_html = cache.get(key) if key else None
+    if thread_html is None:
+        thread_html = _render_thread(post, own_ids, page, discussion)
+        if key:
+            cache.set(key, thread_html, THREAD_CACHE_SECONDS)
     identity = identity_for_request(request)
     networks = (
         []
@@ -107,17 +139,20 @@ def comment_section(context, post):
     closed_reason = comments_closed_reason(post, discussion)
     form = None if closed_reason else _form_for(request, post, identity, discussion)
     reply_to = None
-    if form is not None:
-        parent_id = form["parent"].value()
-        reply_to = next(
-            (c for c in comments if str(c.pk) == str(parent_id) and parent_id), None
+    parent_id = str(form["parent"].value() or "") if form is not None else ""
+    if parent_id.isdigit():
+        reply_to = (
+            Comment.objects.for_post(post)
+            .approved()
+            .filter(pk=int(parent_id))
+            .only("pk", "author_name")
+            .first()
         )
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "post": post,
-        "thread": thread,
-        "approved_count": approved_count,
+        "thread_html": thread_html,
         "form": form,
         "identity": identity,
         "networks": networks,

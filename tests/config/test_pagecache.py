@@ -242,3 +242,23 @@ def test_like_counts_from_the_cache_are_never_someones_liked_state(post, client)
     page = fetch(Client(), post.get_absolute_url()).content.decode()
 
     assert 'aria-pressed="false"' in page
+
+
+def test_after_a_like_the_page_is_rebuilt_but_the_thread_comes_from_the_cache(
+    post, django_capture_on_commit_callbacks
+):
+    CommentFactory.create_batch(3, post=post)
+    fetch(Client(), post.get_absolute_url())
+    from comments.identity import local_identity
+    from likes.services import set_like
+
+    liker = local_identity(UserFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        set_like(post=post, identity=liker, liked=True)
+    with CaptureQueriesContext(connection) as queries:
+        response = fetch(Client(), post.get_absolute_url())
+
+    assert response["X-Cache"] == "miss"
+    assert "One blogger likes this." in response.content.decode()
+    assert "3 thoughts on" in response.content.decode()
+    assert not any("comments_comment" in q["sql"] for q in queries.captured_queries)
