@@ -31,7 +31,9 @@ logger = logging.getLogger(__name__)
 
 SITE_VERSION_KEY = "pc:v:site"
 NEXT_CHANGE_KEY = "pc:next-scheduled"
-PERSONAL_COOKIES = ("colophon_commenter", "messages")
+# "colophon_primary" marks a visitor who just wrote (config/replica.py): they read
+# their own write from the primary, never a page cached before it.
+PERSONAL_COOKIES = ("colophon_commenter", "messages", "colophon_primary")
 UNCACHED_PREFIXES = (
     "/admin/",
     "/accounts/",

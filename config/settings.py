@@ -36,6 +36,8 @@ try:
 except ImproperlyConfigured as exc:
     # One line on stderr and a non-zero exit, rather than a traceback.
     sys.exit(f"Colophon cannot start: {exc}")
+# Old keys still accepted for sessions and signed links while a new one rolls out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 # Loopback only unless told otherwise; never every host.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
