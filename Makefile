@@ -38,6 +38,7 @@ test: $(VENV)/.installed-dev browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/bandit -q -c pyproject.toml -r config blog comments accounts likes -ll
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## browser-deps: Debian's Chromium for the Playwright tests (installed when root)

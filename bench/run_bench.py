@@ -250,6 +250,16 @@ class Server:
             self.process.wait(timeout=5)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # Fields 14 and 15 of proc(5), counted after the ")" that ends field 2.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory_mb(pid: int) -> dict[str, float]:
     """VmHWM (peak resident size) and VmRSS of a process, in MB."""
     found = {}
@@ -457,19 +467,34 @@ class Run:
             script=warm_script or script,
             label=f"{key}-warmup",
         )
-        result = self.wrk_run(
-            server,
+        workers = server.worker_pids()
+        cpu_before = sum(cpu_seconds(pid) for pid in workers)
+        result = self.wrk.run(
+            server.port,
             path,
             duration=duration,
             connections=connections,
             script=script,
             label=key,
         )
-        measurement = Measurement(key, label, result, connections)
+        # Read before draining: the window wrk counted requests in.
+        cpu_spent = sum(cpu_seconds(pid) for pid in workers) - cpu_before
+        server.drain()
+        measurement = Measurement(
+            key,
+            label,
+            result,
+            connections,
+            cpu_ms_per_request=(
+                cpu_spent * 1000 / result.requests if result.requests else None
+            ),
+        )
         self.measurements.append(measurement)
         logger.info(
-            "  %.1f requests/s, p50 %s ms, p99 %s ms, %d failed",
+            "  %.1f requests/s, worker CPU %s ms a request, p50 %s ms, p99 %s ms, "
+            "%d failed",
             result.requests_per_s,
+            measurement.cpu_ms_per_request,
             result.p50_ms,
             result.p99_ms,
             result.errors,
@@ -614,6 +639,12 @@ def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
         )
         stored = bench_comments() - before
         measured.notes.append(f"{stored} comments stored")
+        run.measure(
+            server,
+            "trivial_end",
+            "Trivial view, again after the rows above",
+            "/bench/trivial/",
+        )
         run.notes.append(
             f"Guest comment POSTs: {measured.result.requests:,} answered in the "
             f"measured run, {stored:,} comments stored during warm-up and run together "
@@ -759,10 +790,7 @@ def mixed_requests(run: Run, server: Server, specs: list[RequestSpec]) -> list:
 def results_block(
     run: Run, *, machine: str, seeded, peak_mb: float | None, mixed: int
 ) -> str:
-    trivial = next(
-        (m.result for m in run.measurements if m.key == "trivial" and m.result), None
-    )
-    table = rows(run.measurements, trivial.requests_per_s if trivial else None)
+    table = rows(run.measurements)
     table.append(memory_row(peak_mb, mixed, wanted=run.args.mixed_requests))
     today = dt.date.today().isoformat()
     lines = [
@@ -775,7 +803,7 @@ def results_block(
         f"{WORKERS} sync workers; wrk, gunicorn, PostgreSQL and Redis share the "
         f"machine. Content: the reference-like post with {seeded.reference.comments} "
         f"approved comments in {seeded.reference.threads} threads, and one with "
-        f"{seeded.long_discussion.comments} in {seeded.long_discussion.threads} "
+        f"{seeded.long_discussion.comments:,} in {seeded.long_discussion.threads} "
         f"threads ({seeded.per_page} threads a page).",
         "",
         markdown_table(table),

@@ -23,7 +23,7 @@ def local_avatar_url(seed: str) -> str:
 def avatar_for(*, email: str, avatar_url: str, seed: str, external: bool) -> str:
     """What a comment's <img> shows, honouring the 'external avatars' setting."""
     if external:
-        if avatar_url:
+        if avatar_url.startswith(("https://", "http://")):
             return avatar_url
         if email:
             return gravatar_url(email)

@@ -21,7 +21,7 @@ from comments.identity import configured_network, guest_identity, identity_for_r
 from comments.models import Comment, CommentSettings
 from comments.signing import read_moderation_token
 from comments.thread import page_of
-from config.ratelimit import ratelimit
+from config.ratelimit import client_address, ratelimit
 
 DRAFT_SESSION_KEY = "colophon_comment_draft"
 # The signed form token goes with the draft: without it the form shown again after a
@@ -42,7 +42,8 @@ REMEMBER_MAX_AGE = 365 * 24 * 3600
 
 
 def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    # The reader's address, also behind a trusted reverse proxy (config.ratelimit).
+    return client_address(request)
 
 
 def _keep_draft(

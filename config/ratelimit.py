@@ -14,15 +14,17 @@ multiple ("20/5m"). An empty or "0" rate switches a limit off.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -86,10 +88,48 @@ def hit(scope: str, key: str, rate: Rate, *, now: float | None = None) -> Verdic
     return Verdict(count <= rate.limit, count, retry_after)
 
 
+@lru_cache(maxsize=8)
+def _networks(values: tuple[str, ...]) -> list:
+    try:
+        return [ipaddress.ip_network(value, strict=False) for value in values]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"COLOPHON_TRUSTED_PROXIES: {exc}") from None
+
+
+def _address(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The reader's IP address, or None when it is not known.
+
+    REMOTE_ADDR, unless it is one of COLOPHON_TRUSTED_PROXIES (addresses or networks
+    of the reverse proxies in front of the app): then the nearest address in
+    X-Forwarded-For that is not a trusted proxy. A header a client wrote itself is
+    never believed, because only a trusted proxy's word is read.
+    """
+    remote = _address(request.META.get("REMOTE_ADDR", ""))
+    if remote is None:
+        return None
+    trusted = _networks(tuple(getattr(settings, "COLOPHON_TRUSTED_PROXIES", ())))
+    if not trusted:
+        return str(remote)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop for hop in forwarded.split(",") if hop.strip()]
+    address = remote
+    while any(address in network for network in trusted) and hops:
+        previous = _address(hops.pop())
+        if previous is None:
+            break
+        address = previous
+    return str(address)
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The address the request came from (REMOTE_ADDR: a reverse proxy must set it
-    from the forwarded address; client-sent headers are never trusted here)."""
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_address(request) or "unknown"
 
 
 def ip_key(request: HttpRequest) -> str:

@@ -213,6 +213,10 @@ CSRF_FAILURE_VIEW = "config.security.csrf_failure"
 # (COLOPHON_CSP replaces it); {path prefix: {directive: sources}} loosens it for
 # some paths only.
 COLOPHON_CSP_PATH_OVERRIDES = {}
+# The reverse proxies in front of the app (addresses or networks, e.g. the compose
+# network): their X-Forwarded-For gives the reader's address for rate limits and
+# the comment flood check. Empty: REMOTE_ADDR is the reader.
+COLOPHON_TRUSTED_PROXIES = env_list("COLOPHON_TRUSTED_PROXIES")
 # Requests per window, per client address or identity (config/ratelimit.py).
 COLOPHON_RATE_LIMITS = {
     "comment": env_str("COLOPHON_RATE_LIMIT_COMMENT", "10/m"),

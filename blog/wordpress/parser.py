@@ -279,7 +279,7 @@ def read_wxr(
     try:
         # ElementTree never fetches external entities, and expat >= 2.4.1 (bundled
         # with Python 3.11) refuses entity-expansion bombs: safe for an upload.
-        events = ET.iterparse(reader, events=("start", "end"))  # noqa: S314
+        events = ET.iterparse(reader, events=("start", "end"))  # noqa: S314  # nosec B314
         for event, element in events:
             if event == "start":
                 if not stack and split_tag(element.tag)[1] != "rss":

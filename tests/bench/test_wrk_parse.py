@@ -6,7 +6,15 @@ seconds with a space, written \\x20 here).
 
 import pytest
 
-from bench.report import Measurement, memory_row, place_results, rows, verdict
+from bench.report import (
+    Measurement,
+    ceiling,
+    markdown_table,
+    memory_row,
+    place_results,
+    rows,
+    verdict,
+)
 from bench.wrk import (
     RequestSpec,
     WrkOutputError,
@@ -197,20 +205,50 @@ def test_a_row_with_failed_requests_never_passes():
     assert verdict("post_cached", share=0.9, result=failing) == "miss (errors)"
 
 
-def test_rows_show_each_share_of_the_trivial_rate():
+def test_rows_show_each_share_of_the_trivial_view():
     trivial = parse_wrk_output(TRIVIAL)
     slow = parse_wrk_output(SLOW_PAGE)
     measurements = [
-        Measurement("trivial", "Trivial", trivial, 32),
-        Measurement("post_200_cold", "Cold post", slow, 32),
+        Measurement("trivial", "Trivial", trivial, 32, cpu_ms_per_request=4.0),
+        Measurement("post_200_cold", "Cold post", slow, 32, cpu_ms_per_request=400.0),
     ]
 
-    table = rows(measurements, trivial.requests_per_s)
+    table = rows(measurements)
 
     assert table[0].share == "–"
     assert table[1].share == "1.6%"
+    assert table[1].cpu == "400 ms"
+    assert table[1].cpu_share == "1.0%"
     assert table[1].verdict == "miss"
     assert table[1].p99 == "3780 ms"
+
+
+def test_the_best_trivial_run_is_the_ceiling():
+    trivial = parse_wrk_output(TRIVIAL)
+    slow = parse_wrk_output(SLOW_PAGE)
+    measurements = [
+        Measurement("trivial", "Trivial", slow, 32, cpu_ms_per_request=8.0),
+        Measurement("post_cached", "Cached", slow, 32, cpu_ms_per_request=8.0),
+        Measurement("trivial_end", "Trivial again", trivial, 32, cpu_ms_per_request=4),
+    ]
+
+    table = rows(measurements)
+
+    assert ceiling(measurements) == (pytest.approx(230.73), 4)
+    assert table[1].share == "1.6%"
+    assert table[1].cpu_share == "50.0%"
+    assert table[2].share == "–"
+
+
+def test_the_markdown_table_has_one_line_per_row_and_a_header():
+    trivial = parse_wrk_output(TRIVIAL)
+    table = rows([Measurement("trivial", "Trivial", trivial, 32)])
+    table.append(memory_row(None, 0, wanted=10_000))
+
+    lines = markdown_table(table).splitlines()
+
+    assert len(lines) == 4
+    assert all(line.count("|") == 11 for line in lines)
 
 
 def test_memory_row_passes_under_the_bound_only_after_the_full_run():
