@@ -103,3 +103,25 @@ def post_comment(client, comment_data):
         )
 
     return send
+
+
+OUR_APPS = {"accounts", "blog", "comments", "likes"}
+
+
+def reseed_data_migrations() -> None:
+    """Run our data migrations again (roles, settings row) after a transactional
+    test's flush emptied the tables; they use get_or_create, so this is harmless."""
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    graph = MigrationLoader(None, ignore_no_migrations=True).graph
+    done = set()
+    for leaf in sorted(graph.leaf_nodes()):
+        for key in graph.forwards_plan(leaf):
+            if key in done:
+                continue
+            done.add(key)
+            for operation in graph.nodes[key].operations:
+                if isinstance(operation, RunPython) and key[0] in OUR_APPS:
+                    operation.code(apps, None)

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from tests.conftest import reseed_data_migrations
+
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse
 # ORM calls from tests ("async unsafe"); they are plain synchronous calls here.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -24,7 +26,6 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
-OUR_APPS = {"accounts", "blog", "comments", "likes"}
 
 
 def pytest_collection_modifyitems(items):
@@ -55,20 +56,7 @@ def migrated_data(live_server):
     tables, migration data included. The seeding functions use get_or_create, so
     running them again is harmless.
     """
-    from django.apps import apps
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations import RunPython
-
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    done = set()
-    for leaf in sorted(graph.leaf_nodes()):
-        for key in graph.forwards_plan(leaf):
-            if key in done:
-                continue
-            done.add(key)
-            for operation in graph.nodes[key].operations:
-                if isinstance(operation, RunPython) and key[0] in OUR_APPS:
-                    operation.code(apps, None)
+    reseed_data_migrations()
 
 
 @pytest.fixture(autouse=True)

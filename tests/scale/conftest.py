@@ -18,11 +18,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.conftest import reseed_data_migrations
+
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 SECRET_KEY = "scale-tests-only-secret-key-0123456789-abcdefghijklmnop"
 REDIS_URL = "redis://127.0.0.1:6379/13"
-OUR_APPS = {"accounts", "blog", "comments", "likes"}
 PASSWORD = "correct horse battery staple"
 
 
@@ -172,20 +173,7 @@ def collected_static(tmp_path_factory):
 @pytest.fixture
 def seeded_roles(transactional_db):
     """The roles data migrations seed, which a transactional test's flush removed."""
-    from django.apps import apps
-    from django.db.migrations.loader import MigrationLoader
-    from django.db.migrations.operations import RunPython
-
-    graph = MigrationLoader(None, ignore_no_migrations=True).graph
-    done = set()
-    for leaf in sorted(graph.leaf_nodes()):
-        for key in graph.forwards_plan(leaf):
-            if key in done:
-                continue
-            done.add(key)
-            for operation in graph.nodes[key].operations:
-                if isinstance(operation, RunPython) and key[0] in OUR_APPS:
-                    operation.code(apps, None)
+    reseed_data_migrations()
 
 
 def hidden_inputs(html: str, form_id: str | None = None) -> dict[str, str]:
