@@ -2,22 +2,43 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from comments.identity import email_hash
 
 SIZE = 96
 
 
+def _gravatar_query(size: int) -> str:
+    return urlencode({"s": size, "d": "identicon", "r": "g"})
+
+
+_GRAVATAR_QUERY = _gravatar_query(SIZE)
+
+
 def gravatar_url(email: str, size: int = SIZE) -> str:
-    query = urlencode({"s": size, "d": "identicon", "r": "g"})
+    query = _GRAVATAR_QUERY if size == SIZE else _gravatar_query(size)
     return f"https://www.gravatar.com/avatar/{email_hash(email)}?{query}"
 
 
+_DIGEST_MARK = "0" * 32
+
+
+@lru_cache(maxsize=8)
+def _local_avatar_pattern(urlconf: str, script_prefix: str) -> str:
+    # One URL lookup per URL configuration: a thread shows hundreds of avatars.
+    return reverse("comments:avatar", urlconf=urlconf, kwargs={"digest": _DIGEST_MARK})
+
+
 def local_avatar_url(seed: str) -> str:
-    return reverse("comments:avatar", kwargs={"digest": email_hash(seed)})
+    pattern = _local_avatar_pattern(
+        get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    )
+    return pattern.replace(_DIGEST_MARK, email_hash(seed))
 
 
 def avatar_for(*, email: str, avatar_url: str, seed: str, external: bool) -> str:

@@ -119,6 +119,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the hot fragments (config/jinja2.py), from each app's jinja2/ folder.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # --- Database ----------------------------------------------------------------

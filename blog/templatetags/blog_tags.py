@@ -1,14 +1,17 @@
 """Reader page helpers: navigation, link lists, absolute and canonical URLs, JSON-LD."""
 
 import json
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template import engines
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from blog.models import Category
 
@@ -35,21 +38,53 @@ def category_nav(context):
     }
 
 
-@register.inclusion_tag("blog/tags/link_list.html")
-def link_list(link_list):
-    """A post's link list with only the links readers may follow.
+@dataclass(frozen=True, slots=True)
+class _ShownLink:
+    address: str
+    text: str
+    is_internal: bool
 
-    A single link with lead-in text reads as one sentence; the rest is a numbered
-    list. Uses the prefetched links, so it never queries.
+
+def _shown_links(link_list) -> list[_ShownLink]:
+    """The links of `link_list` readers may follow (from the prefetched rows)."""
+    shown = []
+    for link in link_list.links.all():
+        if not link.is_visible:
+            continue
+        if link.is_internal:
+            shown.append(_ShownLink(link.href, link.display_title, True))
+        else:
+            shown.append(_ShownLink(web_url(link.url), link.title or link.url, False))
+    return shown
+
+
+@register.simple_tag
+def post_link_lists(post):
+    """The post's link lists (blog/jinja2/blog/link_lists.html).
+
+    A single link with lead-in text reads as one sentence; the rest are numbered
+    lists. Uses the prefetched lists and links, so it never queries.
     """
-    links = [link for link in link_list.links.all() if link.is_visible]
-    lead_in = link_list.lead_in.strip().rstrip(":").rstrip()
-    return {
-        "link_list": link_list,
-        "links": links,
-        "lead_in": lead_in,
-        "inline": len(links) == 1 and bool(lead_in),
-    }
+    link_lists = []
+    for each in post.link_lists.all():
+        links = _shown_links(each)
+        if not links:
+            continue
+        lead_in = each.lead_in.strip().rstrip(":").rstrip()
+        link_lists.append(
+            {
+                "link_list": each,
+                "links": links,
+                "lead_in": lead_in,
+                "inline": len(links) == 1 and bool(lead_in),
+            }
+        )
+    html = (
+        engines["jinja2"]
+        .get_template("blog/link_lists.html")
+        .render({"link_lists": link_lists, "related_links": gettext("Related links")})
+    )
+    return mark_safe(html)  # noqa: S308 - an autoescaped template's output  # nosec B308 B703
 
 
 @register.filter

@@ -1,10 +1,10 @@
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template import engines
 from django.utils.safestring import mark_safe
 
-from comments.avatars import avatar_for
+from comments import display
 from comments.forms import CommentForm
 from comments.identity import (
     Kind,
@@ -81,25 +81,25 @@ THREAD_CACHE_SECONDS = 3600
 def _render_thread(post, own_ids, page, discussion) -> str:
     """The count heading, the threaded comments of one page and the page links."""
     comments = list(Comment.objects.for_post(post).visible_to(own_ids).for_thread())
-    for comment in comments:
-        comment.avatar = avatar_for(
-            email=comment.author_email,
-            avatar_url=comment.avatar_url,
-            seed=f"{comment.identity_kind}:{comment.author_name}",
-            external=discussion.external_avatars,
-        )
     thread = build_thread(
         comments,
         max_depth=discussion.thread_depth,
         per_page=discussion.per_page,
         page=page,
     )
+    # Only the comments of this page need their display fields.
+    display.prepare(
+        (node.comment for node in thread.nodes),
+        external_avatars=discussion.external_avatars,
+    )
     return mark_safe(  # noqa: S308 - our own template's autoescaped output  # nosec B308 B703
-        render_to_string(
-            "comments/includes/thread.html",
+        engines["jinja2"]
+        .get_template("comments/thread.html")
+        .render(
             {
                 "post": post,
                 "thread": thread,
+                "words": display.words(),
                 "approved_count": sum(
                     1 for c in comments if c.status == Comment.Status.APPROVED
                 ),
