@@ -76,14 +76,19 @@ class ArchiveSitemap(RequestSitemap):
         return item
 
     def _categories(self):
-        """Categories with posts of their own or in a category below them."""
-        parents = dict(Category.objects.values_list("pk", "parent_id"))
+        """Categories with posts of their own or in a category below them.
+
+        Two queries whatever the categories: all of them (a blog has few), then
+        those with posts; the tree is walked in Python.
+        """
+        categories = list(Category.objects.order_by("name"))
+        parents = {category.pk: category.parent_id for category in categories}
         keep = set()
         for pk in Category.objects.with_published_posts().values_list("pk", flat=True):
             while pk is not None and pk not in keep:
                 keep.add(pk)
                 pk = parents.get(pk)
-        return Category.objects.filter(pk__in=keep).order_by("name")
+        return [category for category in categories if category.pk in keep]
 
 
 SITEMAP_SECTIONS = {"posts": PostSitemap, "archives": ArchiveSitemap}
