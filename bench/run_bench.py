@@ -63,6 +63,8 @@ TIME_BUDGET = 555.0
 WORKERS = 2
 # The page cache's stored pages (config/pagecache.py): missed in "parts cached".
 PAGE_KEYS = r"^pc:page:"
+# The stored likes parts of pages: missed in "right after a like".
+LIKES_PART_KEYS = r"^pc:part:likes:"
 MIXED_REQUESTS = 10_000
 COMMENT_RATE_LIMIT = 1_000_000
 
@@ -675,7 +677,26 @@ def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
             long_discussion.url,
         )
 
-    # 4: the stored page missed (as right after a like), everything else cached.
+    # 4: right after a like: the stored page is current but its likes part is not.
+    with run.server(
+        "like",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        COLOPHON_BENCH_MISS_KEYS=LIKES_PART_KEYS,
+    ) as server:
+        expect_page(server.port, reference.url, comments=reference.comments)
+        again = expect_page(server.port, reference.url)
+        run.notes.append(
+            f"After-a-like phase: a repeated GET answered with X-Cache: "
+            f"{cache_state(again)}."
+        )
+        run.measure(
+            server,
+            "post_after_like",
+            "Post, 200 comments, right after a like (likes part drawn again)",
+            reference.url,
+        )
+
+    # 5: the whole stored page missed, everything else (the thread) cached.
     with run.server(
         "parts",
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -690,7 +711,7 @@ def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
         run.measure(
             server,
             "post_parts_cached",
-            "Post, 200 comments, page missed, parts cached",
+            "Post, 200 comments, whole page missed, thread cached",
             reference.url,
         )
 

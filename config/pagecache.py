@@ -5,7 +5,10 @@ A page is stored under versions kept in the same cache (Redis in production), so
 
 - "site": anything that can appear on many pages (posts, categories, tags, link
   lists, author profiles, discussion settings);
-- one version per path: a post page's comments and likes (and its comment feed).
+- one version per path: a post page's comments (and its comment feed);
+- one version per "hole" and path: a part of a page kept apart from it, such as a
+  post's likes. A like re-renders only that part: the stored page has a marker where
+  the part goes, and the part is stored (and invalidated) on its own.
 
 Only requests without a session, "remember me" or messages cookie are served from
 or stored in the cache: logged-in readers, and a guest whose held comment is shown
@@ -18,7 +21,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -26,10 +32,14 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
 SITE_VERSION_KEY = "pc:v:site"
+# Part of every stored page's key: a release that stores pages differently never
+# reads what an earlier one stored.
+ENTRY_FORMAT = 2
 NEXT_CHANGE_KEY = "pc:next-scheduled"
 # "colophon_primary" marks a visitor who just wrote (config/replica.py): they read
 # their own write from the primary, never a page cached before it.
@@ -95,16 +105,126 @@ def is_eligible(request) -> bool:
     return not any(name in request.COOKIES for name in PERSONAL_COOKIES)
 
 
-def _page_key(request) -> str:
-    path_key = _path_version_key(request.path)
-    versions = cache.get_many([SITE_VERSION_KEY, path_key])
+def _path_digest(path: str) -> str:
+    return hashlib.md5(path.encode()).hexdigest()  # noqa: S324 - a key  # nosec B324
+
+
+# Parts of pages kept apart from them: name → renderer(request, object_id) → HTML.
+_HOLE_RENDERERS: dict[str, Callable[[object, int], str]] = {}
+
+
+def register_hole(name: str, renderer: Callable[[object, int], str]) -> None:
+    """Let pages keep the part called `name` apart (see `hole`). `renderer` draws it
+    again for a page served from the cache, as an anonymous reader sees it."""
+    _HOLE_RENDERERS[name] = renderer
+
+
+def _hole_version_key(name: str, path: str) -> str:
+    return f"pc:v:{name}:{_path_digest(path)}"
+
+
+def _hole_key(name: str, path: str) -> str:
+    return f"pc:part:{name}:{_path_digest(path)}"
+
+
+def _hole_tag() -> str:
+    # Secret, like the CSRF placeholder: text in a post or comment cannot forge it.
+    return "hole" + csrf_placeholder()[4:20]
+
+
+def hole(request, name: str, object_id: int, html: str) -> str:
+    """Mark `html`, the part `name` of the page for object `object_id`, so the page
+    cache stores it apart from the page (only on pages it may store)."""
+    if not getattr(request, "colophon_page_cache", False):
+        return html
+    tag = _hole_tag()
+    return mark_safe(  # noqa: S308 - wraps already-safe HTML in comments  # nosec B308 B703
+        f"<!--{tag}:{name}:{int(object_id)}-->{html}<!--{tag}:{name}:end-->"
+    )
+
+
+def bump_hole(name: str, path: str) -> None:
+    """The part `name` of the page at `path` is out of date (the page is not)."""
+    _bump(_hole_version_key(name, path))
+
+
+def _cut_holes(content: bytes) -> tuple[bytes, bytes, list[tuple[str, int, bytes]]]:
+    """(page without the parts' markers, page with only a marker where each part
+    goes, [(name, object_id, part)])."""
+    tag = re.escape(_hole_tag().encode())
+    pattern = re.compile(
+        rb"<!--" + tag + rb":([a-z]+):(\d+)-->(.*?)<!--" + tag + rb":\1:end-->",
+        re.DOTALL,
+    )
+    parts = [
+        (m.group(1).decode(), int(m.group(2)), m.group(3))
+        for m in pattern.finditer(content)
+    ]
+    if not parts:
+        return content, content, []
+    shown = pattern.sub(lambda m: m.group(3), content)
+    shell = pattern.sub(lambda m: _marker(m.group(1).decode()), content)
+    return shown, shell, parts
+
+
+def _marker(name: str) -> bytes:
+    return f"<!--{_hole_tag()}:{name}-->".encode()
+
+
+def _part(version: int, html: bytes) -> dict:
+    return {"version": version, "html": html}
+
+
+@dataclass
+class _Lookup:
+    page_key: str
+    versions: tuple[int, int]
+    stored: dict | None
+    # For each registered hole: (current version, stored part if current).
+    holes: dict[str, tuple[int, bytes | None]]
+    # When the next scheduled post goes out (see _timeout), if the cache knew.
+    next_change: float | None = None
+
+
+def _lookup(request) -> _Lookup:
+    """The page's key, the versions it must carry, the stored page if it is current
+    and its parts: one round trip to the cache.
+
+    A page is kept under its address alone, with the site and path versions it was
+    rendered under; a stored page (or part) whose versions differ from the current
+    ones is out of date and treated as missing (the next store replaces it).
+    """
+    path = request.path
+    path_key = _path_version_key(path)
     digest = hashlib.md5(  # noqa: S324 - a cache key, not security  # nosec B324
         request.get_full_path().encode()
     ).hexdigest()
-    return (
-        f"pc:page:{versions.get(SITE_VERSION_KEY, 0)}:{versions.get(path_key, 0)}"
-        f":{digest}"
-    )
+    page_key = f"pc:page:{ENTRY_FORMAT}:{digest}"
+    hole_keys = {
+        name: (_hole_version_key(name, path), _hole_key(name, path))
+        for name in _HOLE_RENDERERS
+    }
+    keys = [SITE_VERSION_KEY, path_key, page_key, NEXT_CHANGE_KEY]
+    for version_key, part_key in hole_keys.values():
+        keys += [version_key, part_key]
+    found = cache.get_many(keys)
+    versions = (found.get(SITE_VERSION_KEY, 0), found.get(path_key, 0))
+    stored = found.get(page_key)
+    if stored is not None and stored.get("versions") != versions:
+        stored = None
+    holes = {}
+    for name, (version_key, part_key) in hole_keys.items():
+        version = found.get(version_key, 0)
+        part = found.get(part_key)
+        current = part["html"] if part and part["version"] == version else None
+        holes[name] = (version, current)
+    return _Lookup(page_key, versions, stored, holes, found.get(NEXT_CHANGE_KEY))
+
+
+def _etag(shell_digest: str, names: list[str], lookup: _Lookup) -> str:
+    """The page's ETag: its shell's hash and the versions of its parts."""
+    parts = "".join(f"-{lookup.holes[name][0]}" for name in names)
+    return quote_etag(f"{shell_digest}{parts}")
 
 
 def _storable(response) -> bool:
@@ -118,10 +238,12 @@ def _storable(response) -> bool:
     )
 
 
-def _timeout() -> int:
-    """Pages live no longer than the next scheduled post's publish time."""
+def _timeout(next_change: float | None = None) -> int:
+    """Pages live no longer than the next scheduled post's publish time
+    (`next_change`, when the caller has already read it from the cache)."""
     default = getattr(settings, "COLOPHON_PAGE_CACHE_SECONDS", 300)
-    next_change = cache.get(NEXT_CHANGE_KEY)
+    if next_change is None:
+        next_change = cache.get(NEXT_CHANGE_KEY)
     if next_change is None:
         from blog.models import Post
 
@@ -156,43 +278,18 @@ class ReaderPageCacheMiddleware:
         request.colophon_page_cache = True
         placeholder = csrf_placeholder()
         try:
-            key = _page_key(request)
-            stored = cache.get(key)
+            lookup = _lookup(request)
         except Exception:  # a cache outage must never take pages down
             logger.warning("page cache unavailable", exc_info=True)
-            return self._personalise(request, self.get_response(request), placeholder)
-
-        if stored is not None:
-            response = HttpResponse(
-                stored["content"], content_type=stored["content_type"]
-            )
-            for header, value in stored["headers"].items():
-                response[header] = value
-            response["X-Cache"] = "hit"
-        else:
+            lookup = None
+        response = self._from_cache(request, lookup) if lookup else None
+        if response is None:
             response = self.get_response(request)
-            if _storable(response):
-                response["ETag"] = quote_etag(
-                    hashlib.md5(response.content).hexdigest()  # noqa: S324 - an ETag  # nosec B324
-                )
-                headers = {
-                    name: response[name]
-                    for name in ("ETag", "Content-Language", "Vary")
-                    if name in response
-                }
-                try:
-                    cache.set(
-                        key,
-                        {
-                            "content": response.content,
-                            "content_type": response["Content-Type"],
-                            "headers": headers,
-                        },
-                        _timeout(),
-                    )
-                except Exception:
-                    logger.warning("page cache unavailable", exc_info=True)
+            if lookup is not None and _storable(response):
+                self._store(request, response, lookup)
                 response["X-Cache"] = "miss"
+            elif not response.streaming:
+                response.content = _cut_holes(response.content)[0]
 
         etag = response.get("ETag")
         if etag and etag in parse_etags(request.headers.get("If-None-Match", "")):
@@ -200,6 +297,69 @@ class ReaderPageCacheMiddleware:
             not_modified["ETag"] = etag
             return self._headers(not_modified)
         return self._personalise(request, response, placeholder)
+
+    def _from_cache(self, request, lookup: _Lookup) -> HttpResponse | None:
+        """The stored page with its parts filled in (parts out of date are drawn
+        again and stored), or None when the page must be rendered."""
+        stored = lookup.stored
+        if stored is None:
+            return None
+        content = stored["content"]
+        drawn = []
+        for name, object_id in stored["holes"]:
+            version, part = lookup.holes.get(name, (0, None))
+            if part is None:
+                try:
+                    part = _HOLE_RENDERERS[name](request, object_id).encode()
+                except Exception:  # e.g. the database is down: the view decides
+                    logger.warning("page part %s failed", name, exc_info=True)
+                    return None
+                self._save(
+                    {_hole_key(name, request.path): _part(version, part)}, lookup
+                )
+                drawn.append(name)
+            content = content.replace(_marker(name), part, 1)
+        response = HttpResponse(content, content_type=stored["content_type"])
+        for header, value in stored["headers"].items():
+            response[header] = value
+        names = [name for name, _ in stored["holes"]]
+        response["ETag"] = _etag(stored["digest"], names, lookup)
+        response["X-Cache"] = "hit" if not drawn else f"hit; drawn: {', '.join(drawn)}"
+        return response
+
+    def _store(self, request, response, lookup: _Lookup) -> None:
+        """Keep the page, with its parts apart, and give it its ETag."""
+        shown, shell, parts = _cut_holes(response.content)
+        response.content = shown
+        digest = hashlib.md5(shell).hexdigest()  # noqa: S324 - an ETag  # nosec B324
+        names = [name for name, _, _ in parts]
+        response["ETag"] = _etag(digest, names, lookup)
+        headers = {
+            name: response[name]
+            for name in ("Content-Language", "Vary")
+            if name in response
+        }
+        entries = {
+            lookup.page_key: {
+                "versions": lookup.versions,
+                "digest": digest,
+                "holes": [(name, object_id) for name, object_id, _ in parts],
+                "content": shell,
+                "content_type": response["Content-Type"],
+                "headers": headers,
+            }
+        }
+        for name, _, part in parts:
+            version = lookup.holes.get(name, (0, None))[0]
+            entries[_hole_key(name, request.path)] = _part(version, part)
+        self._save(entries, lookup)
+
+    @staticmethod
+    def _save(entries: dict, lookup: _Lookup) -> None:
+        try:
+            cache.set_many(entries, _timeout(lookup.next_change))
+        except Exception:
+            logger.warning("page cache unavailable", exc_info=True)
 
     def _personalise(self, request, response, placeholder):
         """Put this visitor's own CSRF token where the stored copy has the marker."""
@@ -230,8 +390,9 @@ def bump_post_discussion(post) -> None:
 
 
 def bump_post_likes(post) -> None:
-    """A post's likes changed: its page only (the comment thread stays cached)."""
-    bump_paths(post.get_absolute_url())
+    """A post's likes changed: the likes part of its page only (the rest of the
+    page and the comment thread stay cached)."""
+    bump_hole("likes", post.get_absolute_url())
 
 
 def thread_cache_key(post, page: int | None) -> str:

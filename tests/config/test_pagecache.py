@@ -244,21 +244,69 @@ def test_like_counts_from_the_cache_are_never_someones_liked_state(post, client)
     assert 'aria-pressed="false"' in page
 
 
-def test_after_a_like_the_page_is_rebuilt_but_the_thread_comes_from_the_cache(
-    post, django_capture_on_commit_callbacks
-):
-    CommentFactory.create_batch(3, post=post)
-    fetch(Client(), post.get_absolute_url())
+@pytest.fixture
+def like(django_capture_on_commit_callbacks):
+    """Like `post` as a reader created now (before the page is first stored: a new
+    account may have a profile, and profiles are on pages)."""
     from comments.identity import local_identity
     from likes.services import set_like
 
     liker = local_identity(UserFactory())
-    with django_capture_on_commit_callbacks(execute=True):
-        set_like(post=post, identity=liker, liked=True)
+
+    def like(post):
+        with django_capture_on_commit_callbacks(execute=True):
+            set_like(post=post, identity=liker, liked=True)
+
+    return like
+
+
+def test_after_a_like_only_the_likes_part_of_the_stored_page_is_drawn_again(post, like):
+    CommentFactory.create_batch(3, post=post)
+    fetch(Client(), post.get_absolute_url())
+    like(post)
+
     with CaptureQueriesContext(connection) as queries:
         response = fetch(Client(), post.get_absolute_url())
 
-    assert response["X-Cache"] == "miss"
+    assert response["X-Cache"] == "hit; drawn: likes"
     assert "One blogger likes this." in response.content.decode()
     assert "3 thoughts on" in response.content.decode()
-    assert not any("comments_comment" in q["sql"] for q in queries.captured_queries)
+    # The like count and the most recent likers; nothing else is looked up.
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in queries.captured_queries]
+    assert tables == ['"likes_like"', '"likes_like"']
+
+
+def test_the_likes_part_drawn_again_is_kept_for_the_next_reader(post, like):
+    fetch(Client(), post.get_absolute_url())
+    like(post)
+    fetch(Client(), post.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = fetch(Client(), post.get_absolute_url())
+
+    assert response["X-Cache"] == "hit"
+    assert "One blogger likes this." in response.content.decode()
+    assert len(queries) == 0
+
+
+def test_a_like_changes_the_etag_of_a_stored_page(post, like):
+    etag = fetch(Client(), post.get_absolute_url())["ETag"]
+    like(post)
+
+    response = fetch(Client(), post.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+@pytest.mark.parametrize("visit", ["miss", "hit", "logged in"])
+def test_readers_never_see_the_markers_around_page_parts(post, client, visit):
+    if visit == "hit":
+        fetch(Client(), post.get_absolute_url())
+    if visit == "logged in":
+        client.force_login(UserFactory())
+
+    html = fetch(client, post.get_absolute_url()).content.decode()
+
+    assert 'id="likes"' in html
+    assert "<!--hole" not in html

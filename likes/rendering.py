@@ -1,0 +1,27 @@
+"""The likes block of a post page, for the page and for the page cache."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from blog.models import Post
+from config.pagecache import csrf_placeholder
+from likes.summary import like_summary
+
+
+def like_section_html(post, identity, *, csrf_token) -> str:
+    """The Like button, "N bloggers like this" and the likers' avatars."""
+    return render_to_string(
+        "likes/tags/like_section.html",
+        {
+            "post": post,
+            "summary": like_summary(post, identity),
+            "csrf_token": csrf_token,
+        },
+    )
+
+
+def cached_page_like_section(request, post_id: int) -> str:
+    """The block as every reader of a cached page sees it (config.pagecache fills
+    the page's "likes" part with it after a like)."""
+    return like_section_html(Post(pk=post_id), None, csrf_token=csrf_placeholder())
