@@ -159,10 +159,17 @@ class Post(models.Model):
             )
         ]
         indexes = [
+            # Scheduled posts by publish time; counts of published posts.
             models.Index(fields=["status", "published_at"], name="post_status_date"),
+            # Lists newest first (archives, feeds, the admin), walked backwards.
+            models.Index(fields=["published_at", "id"], name="post_date"),
+            # The home page: sticky posts first, then newest first.
             models.Index(
-                fields=["author", "status", "published_at"],
-                name="post_author_status_date",
+                fields=["sticky", "published_at", "id"], name="post_sticky_date"
+            ),
+            # One author's posts newest first: their archive, their admin list.
+            models.Index(
+                fields=["author", "published_at", "id"], name="post_author_date"
             ),
         ]
 

@@ -102,6 +102,8 @@ class Comment(models.Model):
                 fields=["post", "status", "created_at"], name="comment_post_status_date"
             ),
             models.Index(fields=["status", "created_at"], name="comment_status_date"),
+            # The admin's list of all comments, newest first.
+            models.Index(fields=["created_at", "id"], name="comment_date"),
             models.Index(
                 fields=["identity_key", "status", "created_at"],
                 name="comment_identity_status",

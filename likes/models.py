@@ -40,7 +40,9 @@ class Like(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["post", "-created_at"], name="like_post_recent")
+            models.Index(fields=["post", "-created_at"], name="like_post_recent"),
+            # The admin's list of all likes, newest first.
+            models.Index(fields=["created_at", "id"], name="like_date"),
         ]
 
     def __str__(self):
