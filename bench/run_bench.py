@@ -935,9 +935,11 @@ def main(argv: list[str] | None = None) -> int:
         logger.info("migrating, collecting static files, seeding")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        from bench.growth import growth_note, thread_render_growth
         from bench.seed import seed
 
         seeded = seed()
+        growth = thread_render_growth(seeded.long_discussion.pk)
         connections.close_all()
         logger.info(
             "seeded: %s (%d comments), %s (%d comments)",
@@ -960,6 +962,7 @@ def main(argv: list[str] | None = None) -> int:
             logger.warning(
                 "the machine is busy (load %s): figures will be low", load_before
             )
+        run.notes.append(growth_note(growth))
         peak_mb, mixed = run_measurements(run, seeded)
         machine += (
             f"; load average (1, 5, 15 min) {load_before} before the runs, "

@@ -81,6 +81,11 @@ THREAD_CACHE_SECONDS = 3600
 def _render_thread(post, own_ids, page, discussion) -> str:
     """The count heading, the threaded comments of one page and the page links."""
     comments = list(Comment.objects.for_post(post).visible_to(own_ids).for_thread())
+    return render_thread(post, comments, page=page, discussion=discussion)
+
+
+def render_thread(post, comments: list, *, page, discussion) -> str:
+    """`comments` (oldest first) as the thread of one page; no queries."""
     thread = build_thread(
         comments,
         max_depth=discussion.thread_depth,
