@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 SECURITY_SALT = "colophon.comments.form"
@@ -84,9 +85,15 @@ class CommentForm(forms.Form):
             if not identity.email:
                 # Follow-ups go by email; a network identity has none.
                 del self.fields["notify"]
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The layout for {% crispy form %}: built when the form is shown, never for
+        a POST that only validates."""
+        identity = self.identity
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
         guest_fields = (
             []
             if identity is not None
@@ -99,7 +106,7 @@ class CommentForm(forms.Form):
                 )
             ]
         )
-        self.helper.layout = Layout(
+        helper.layout = Layout(
             Field("comment"),
             *guest_fields,
             Div(Field("homepage"), css_class="comment-hp", aria_hidden="true"),
@@ -110,6 +117,7 @@ class CommentForm(forms.Form):
             HTML(""),
             Submit("submit", _("Post Comment"), css_class="btn btn-primary"),
         )
+        return helper
 
     def clean_comment(self):
         text = self.cleaned_data["comment"].replace("\x00", "").strip()

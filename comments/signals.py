@@ -22,9 +22,13 @@ def remember_login_identity(sender, request, user, **kwargs):
     request.session[IDENTITY_SESSION_KEY] = identity
 
 
-def comment_changed(sender, instance, raw=False, **kwargs):
-    """A comment was written or removed: its post's cached pages are stale."""
-    if raw:
+def comment_changed(sender, instance, raw=False, created=False, **kwargs):
+    """A comment was written or removed: its post's cached pages are stale.
+
+    Not for a new comment that is not approved: readers share only approved ones
+    (its author sees a held one on pages that are never shared).
+    """
+    if raw or (created and instance.status != instance.Status.APPROVED):
         return
     post = instance.post
     transaction.on_commit(lambda: bump_post_discussion(post))

@@ -6,6 +6,7 @@ The built-in default needs no network: it looks at signals bots leave behind.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -38,4 +39,10 @@ def get_spam_backend():
     path = getattr(
         settings, "COLOPHON_SPAM_BACKEND", "comments.spam.HeuristicSpamBackend"
     )
-    return import_string(path)()
+    return _backend_class(path)()
+
+
+@lru_cache(maxsize=8)
+def _backend_class(path: str) -> type:
+    # Keyed on the setting's value, so a changed setting still takes effect.
+    return import_string(path)

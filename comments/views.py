@@ -89,11 +89,25 @@ def _comment_rate_limited(request, post_id: int, *, verdict):
     return response
 
 
+# What a comment POST reads of its post: the published check, "comments open", the
+# permalink. Not the body and its rendered HTML (a long read's are many kilobytes).
+SUBMIT_POST_FIELDS = (
+    "pk",
+    "slug",
+    "status",
+    "published_at",
+    "published_on",
+    "comments_open",
+)
+
+
 @require_POST
 @ratelimit("comment", on_limited=_comment_rate_limited)
 def submit(request, post_id: int):
     """Take a "Leave a Reply" POST; land on the new comment, or back on the form."""
-    post = get_object_or_404(Post.objects.published(), pk=post_id)
+    post = get_object_or_404(
+        Post.objects.published().only(*SUBMIT_POST_FIELDS), pk=post_id
+    )
     discussion = CommentSettings.load()
     identity = identity_for_request(request)
     form = CommentForm(
@@ -110,7 +124,12 @@ def submit(request, post_id: int):
         )
     parent = None
     if data.get("parent"):
-        parent = Comment.objects.filter(pk=data["parent"], post=post).first()
+        parent = (
+            Comment.objects.filter(pk=data["parent"], post=post)
+            .only("pk", "post_id", "parent_id", "status")
+            .order_by()
+            .first()
+        )
     try:
         comment = services.submit_comment(
             post=post,
@@ -120,6 +139,7 @@ def submit(request, post_id: int):
             ip_address=_client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             notify=data.get("notify", False),
+            discussion=discussion,
         )
     except services.CommentRefused as refused:
         _keep_draft(request, post, request.POST, error=refused.message)
@@ -140,14 +160,18 @@ def submit(request, post_id: int):
 
 
 def _comment_url(request, comment, discussion) -> str:
-    own = request.session.get(OWN_COMMENTS_SESSION_KEY, [])
-    visible = list(
-        Comment.objects.for_post(comment.post)
-        .visible_to(own)
-        .for_thread()
-        .only("pk", "parent_id")
-    )
-    page = page_of(comment, visible, per_page=discussion.per_page)
+    if discussion.per_page:
+        own = request.session.get(OWN_COMMENTS_SESSION_KEY, [])
+        # Two ids a row, not model instances: a long discussion has thousands.
+        visible = list(
+            Comment.objects.for_post(comment.post_id)
+            .visible_to(own)
+            .for_thread()
+            .values_list("pk", "parent_id", named=True)
+        )
+        page = page_of(comment, visible, per_page=discussion.per_page)
+    else:
+        page = 1  # one page holds every comment
     query = f"?cpage={page}" if page > 1 else ""
     return f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}"
 
