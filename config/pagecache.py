@@ -22,7 +22,9 @@ import hashlib
 import hmac
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -186,13 +188,73 @@ class _Lookup:
     next_change: float | None = None
 
 
+class _LocalCopies:
+    """The pages this process served last, so a hit need not fetch the whole page
+    from Redis again: a copy is used only while the versions read from Redis on
+    that request are still the ones it was rendered under, and until the stored
+    page would have expired. Bounded by size, least recently used out first."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None:
+                return None
+            if entry.get("expires", 0) <= time.time():
+                self._drop(key)
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        size = len(entry["content"])
+        if size > self.max_bytes // 4:
+            return
+        with self.lock:
+            self._drop(key)
+            self.entries[key] = entry
+            self.size += size
+            while self.size > self.max_bytes:
+                self._drop(next(iter(self.entries)))
+
+    def discard(self, key: str) -> None:
+        with self.lock:
+            self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        entry = self.entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry["content"])
+
+
+_local_copies = _LocalCopies(
+    getattr(settings, "COLOPHON_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
+)
+
+
+def _site_version(found: dict) -> int:
+    """The site version; created when the cache has none (a new or emptied cache),
+    so pages this process kept from before never match it."""
+    version = found.get(SITE_VERSION_KEY)
+    if version is None:
+        cache.add(SITE_VERSION_KEY, time.time_ns() // 1000, None)
+        version = cache.get(SITE_VERSION_KEY, 0)
+    return version
+
+
 def _lookup(request) -> _Lookup:
     """The page's key, the versions it must carry, the stored page if it is current
     and its parts: one round trip to the cache.
 
     A page is kept under its address alone, with the site and path versions it was
     rendered under; a stored page (or part) whose versions differ from the current
-    ones is out of date and treated as missing (the next store replaces it).
+    ones is out of date and treated as missing (the next store replaces it). When
+    this process has a copy of the page, the round trip leaves the page out.
     """
     path = request.path
     path_key = _path_version_key(path)
@@ -200,18 +262,25 @@ def _lookup(request) -> _Lookup:
         request.get_full_path().encode()
     ).hexdigest()
     page_key = f"pc:page:{ENTRY_FORMAT}:{digest}"
+    local_key = cache.make_key(page_key)
+    local = _local_copies.get(local_key)
     hole_keys = {
         name: (_hole_version_key(name, path), _hole_key(name, path))
         for name in _HOLE_RENDERERS
     }
-    keys = [SITE_VERSION_KEY, path_key, page_key, NEXT_CHANGE_KEY]
+    keys = [SITE_VERSION_KEY, path_key, NEXT_CHANGE_KEY]
+    if local is None:
+        keys.append(page_key)
     for version_key, part_key in hole_keys.values():
         keys += [version_key, part_key]
     found = cache.get_many(keys)
-    versions = (found.get(SITE_VERSION_KEY, 0), found.get(path_key, 0))
-    stored = found.get(page_key)
+    versions = (_site_version(found), found.get(path_key, 0))
+    stored = local if local is not None else found.get(page_key)
     if stored is not None and stored.get("versions") != versions:
+        _local_copies.discard(local_key)
         stored = None
+    elif stored is not None and local is None:
+        _local_copies.put(local_key, stored)
     holes = {}
     for name, (version_key, part_key) in hole_keys.items():
         version = found.get(version_key, 0)
@@ -315,7 +384,8 @@ class ReaderPageCacheMiddleware:
                     logger.warning("page part %s failed", name, exc_info=True)
                     return None
                 self._save(
-                    {_hole_key(name, request.path): _part(version, part)}, lookup
+                    {_hole_key(name, request.path): _part(version, part)},
+                    _timeout(lookup.next_change),
                 )
                 drawn.append(name)
             content = content.replace(_marker(name), part, 1)
@@ -339,9 +409,11 @@ class ReaderPageCacheMiddleware:
             for name in ("Content-Language", "Vary")
             if name in response
         }
+        timeout = _timeout(lookup.next_change)
         entries = {
             lookup.page_key: {
                 "versions": lookup.versions,
+                "expires": time.time() + timeout,
                 "digest": digest,
                 "holes": [(name, object_id) for name, object_id, _ in parts],
                 "content": shell,
@@ -352,12 +424,12 @@ class ReaderPageCacheMiddleware:
         for name, _, part in parts:
             version = lookup.holes.get(name, (0, None))[0]
             entries[_hole_key(name, request.path)] = _part(version, part)
-        self._save(entries, lookup)
+        self._save(entries, timeout)
 
     @staticmethod
-    def _save(entries: dict, lookup: _Lookup) -> None:
+    def _save(entries: dict, timeout: int) -> None:
         try:
-            cache.set_many(entries, _timeout(lookup.next_change))
+            cache.set_many(entries, timeout)
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
+from django.template import engines
+from django.urls import reverse
 
 from blog.models import Post
 from config.pagecache import csrf_placeholder
@@ -11,13 +12,23 @@ from likes.summary import like_summary
 
 def like_section_html(post, identity, *, csrf_token) -> str:
     """The Like button, "N bloggers like this" and the likers' avatars."""
-    return render_to_string(
-        "likes/tags/like_section.html",
-        {
-            "post": post,
-            "summary": like_summary(post, identity),
-            "csrf_token": csrf_token,
-        },
+    return html_for(
+        like_summary(post, identity), post_id=post.pk, csrf_token=csrf_token
+    )
+
+
+def html_for(summary, *, post_id: int, csrf_token) -> str:
+    """The block for `summary` (likes/jinja2/likes/like_section.html)."""
+    return (
+        engines["jinja2"]
+        .get_template("likes/like_section.html")
+        .render(
+            {
+                "summary": summary,
+                "action": reverse("likes:like", args=[post_id]),
+                "csrf_token": csrf_token,
+            }
+        )
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
+
 from comments.avatars import avatar_for
 from comments.models import CommentSettings
 from likes.models import Like
@@ -33,25 +35,33 @@ class LikeSummary:
 def like_summary(post, identity) -> LikeSummary:
     """Count, the most recent likers and whether `identity` is among them."""
     likes = Like.objects.filter(post=post)
-    count = likes.count()
+    # The most recent likers, each row carrying the count of all (one query, rows
+    # as dicts: a cached page draws this block again after every like).
     recent = list(
-        likes.select_related("user__profile").order_by("-created_at", "-pk")[
-            :SHOWN_LIKERS
-        ]
+        likes.order_by("-created_at", "-pk").values(
+            "name",
+            "profile_url",
+            "avatar_url",
+            "identity_key",
+            "user_id",
+            "user__email",
+            "user__profile__website",
+            total=Window(Count("pk")),
+        )[:SHOWN_LIKERS]
     )
+    count = recent[0]["total"] if recent else 0
     external = CommentSettings.load().external_avatars
     likers = []
     for like in recent:
-        profile = getattr(like.user, "profile", None) if like.user_id else None
-        url = like.profile_url or (profile.website if profile else "")
+        url = like["profile_url"] or like["user__profile__website"] or ""
         likers.append(
             Liker(
-                name=like.name,
+                name=like["name"],
                 url=url if url.startswith(("http://", "https://")) else "",
                 avatar=avatar_for(
-                    email=like.user.email if like.user_id else "",
-                    avatar_url=like.avatar_url,
-                    seed=like.identity_key,
+                    email=like["user__email"] or "",
+                    avatar_url=like["avatar_url"],
+                    seed=like["identity_key"],
                     external=external,
                 ),
             )

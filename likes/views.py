@@ -3,8 +3,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,6 +12,7 @@ from accounts.adapters import SOCIAL_RETURN_SESSION_KEY
 from blog.models import Post
 from comments.identity import configured_networks, identity_for_request, network_name
 from config.ratelimit import ip_key, ratelimit
+from likes.rendering import html_for
 from likes.services import set_like
 from likes.summary import like_summary
 
@@ -56,11 +57,7 @@ def like(request, post_id: int):
     set_like(post=post, identity=identity, liked=wants)
     if _wants_json(request):
         summary = like_summary(post, identity)
-        html = render_to_string(
-            "likes/tags/like_section.html",
-            {"post": post, "summary": summary},
-            request=request,
-        )
+        html = html_for(summary, post_id=post.pk, csrf_token=get_token(request))
         return JsonResponse(
             {"liked": summary.liked, "count": summary.count, "html": html}
         )

@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 # The post, its categories, tags, link lists, links and linked posts, the previous
 # and next posts, and the categories of the navigation.
 # Post with author/profile, categories, tags, link lists, links, linked posts,
-# previous, next, header categories; then the discussion: likes (count, recent
-# likers), settings (cold cache), comments, the current site and the configured
-# social applications.
-POST_PAGE_QUERIES = 15
+# previous, next, header categories; then the discussion: the recent likers with
+# the like count, settings (cold cache), comments, the current site and the
+# configured social applications.
+POST_PAGE_QUERIES = 14
 
 
 def section(html: str, start: str, end: str) -> str:

@@ -34,10 +34,10 @@ QUERIES = {
     "home": 5,
     "home_page_2": 5,
     # The post, its categories, tags, link lists, links and link targets; previous
-    # and next; navigation; like count and likers; discussion settings, comments;
-    # site and social apps (the log-in buttons).
-    "post": 15,
-    "post_comment_page_2": 15,
+    # and next; navigation; the likers with the like count; discussion settings,
+    # comments; site and social apps (the log-in buttons).
+    "post": 14,
+    "post_comment_page_2": 14,
     "category": 7,  # + the category and the category tree
     "tag": 6,  # + the tag
     "author": 6,  # + the author
