@@ -147,6 +147,10 @@ CACHES = {"default": cache_config(env_str("REDIS_URL"))}
 # Anonymous reader pages from the shared cache (config/pagecache.py).
 COLOPHON_PAGE_CACHE = env_bool("COLOPHON_PAGE_CACHE", True)
 COLOPHON_PAGE_CACHE_SECONDS = env_int("COLOPHON_PAGE_CACHE_SECONDS", 300)
+# Each worker's copies of pages it served (config/pagecache.py), in bytes.
+COLOPHON_PAGE_CACHE_LOCAL_BYTES = env_int(
+    "COLOPHON_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024
+)
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
