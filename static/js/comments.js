@@ -13,14 +13,17 @@
   placeholder.hidden = true;
   respond.parentNode.insertBefore(placeholder, respond);
 
+  // The comment's id and author come from its own markup (li#comment-<id>, .fn):
+  // a long thread carries no copy of them on every link.
   function replyTo(link, focus) {
-    const comment = document.getElementById("comment-" + link.dataset.commentId);
+    const comment = link.closest("li.comment");
     if (!comment || !parentField) return;
+    const author = comment.querySelector(".fn");
     comment.querySelector(".comment-body").after(respond);
-    parentField.value = link.dataset.commentId;
+    parentField.value = comment.id.replace("comment-", "");
     titleText.textContent = (titleText.dataset.replyTemplate || "Reply to %s").replace(
       "%s",
-      link.dataset.author
+      author ? author.textContent.trim() : ""
     );
     cancel.hidden = false;
     const textarea = form.querySelector("textarea");
@@ -38,9 +41,8 @@
   // Back from logging in mid-reply, the form's reply target is kept: put the form
   // back under that comment.
   if (parentField && /^[0-9]+$/.test(parentField.value)) {
-    const link = document.querySelector(
-      ".comment-reply-link[data-comment-id='" + parentField.value + "']"
-    );
+    const comment = document.getElementById("comment-" + parentField.value);
+    const link = comment && comment.querySelector(".comment-reply-link");
     if (link) {
       replyTo(link, false);
       if (window.location.hash === "#respond") respond.scrollIntoView();
