@@ -27,6 +27,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -63,8 +64,14 @@ UNCACHED_PREFIXES = (
 
 def csrf_placeholder() -> str:
     """A marker only this site can produce, so reader text can never imitate it."""
+    return _placeholder_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _placeholder_for(secret_key: str) -> str:
+    # Worked out once per key, not on every request (and the page's parts' markers).
     digest = hmac.new(
-        settings.SECRET_KEY.encode(), b"colophon-csrf-placeholder", hashlib.sha256
+        secret_key.encode(), b"colophon-csrf-placeholder", hashlib.sha256
     ).hexdigest()
     return f"csrf{digest[:32]}"
 
