@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -19,6 +20,22 @@ def render_comment_text(text: str) -> str:
     )
     linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
     return linebreaks(linked, autoescape=False)
+
+
+def body_digest(body: str) -> str:
+    """A short hex SHA-256 of a comment's text as stored: the duplicate check's key."""
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+class BodyDigestField(models.CharField):
+    """body_digest() of the row's body, worked out whenever Django writes the row:
+    save(), create() and bulk_create() (as auto_now does), so no writer can forget
+    it. bulk_update() and update() write what they are given."""
+
+    def pre_save(self, model_instance, add):
+        value = body_digest(model_instance.body)
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 class Comment(models.Model):
@@ -44,6 +61,9 @@ class Comment(models.Model):
     )
     body = models.TextField(_("comment"))
     body_html = models.TextField(editable=False)
+    # Lets the duplicate check (comments.services) find the same text in one index
+    # lookup; a commenter may have thousands of comments on one post.
+    body_digest = BodyDigestField(max_length=16, editable=False)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -108,6 +128,10 @@ class Comment(models.Model):
                 fields=["identity_key", "status", "created_at"],
                 name="comment_identity_status",
             ),
+            models.Index(
+                fields=["post", "identity_key", "body_digest"],
+                name="comment_duplicate_check",
+            ),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_date"),
             models.Index(fields=["author_email"], name="comment_email"),
         ]
@@ -122,9 +146,11 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author_name} on {self.post_id}: {self.body[:40]}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, update_fields=None, **kwargs):
         self.body_html = render_comment_text(self.body)
-        super().save(*args, **kwargs)
+        if update_fields is not None and "body" in update_fields:
+            update_fields = {*update_fields, "body_html", "body_digest"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.post.get_absolute_url()}#comment-{self.pk}"

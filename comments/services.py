@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from comments import tasks
 from comments.identity import Identity
-from comments.models import Comment, CommentSettings, Subscription
+from comments.models import Comment, CommentSettings, Subscription, body_digest
 from comments.moderation import Rules, Submission, decide
 from comments.spam import get_spam_backend
 from config.pagecache import bump_post_discussion, bump_site
@@ -81,9 +81,12 @@ def _serialise_commenter(identity: Identity, ip_address: str | None) -> None:
 
 
 # The facts _checks reads, as EXISTS clauses of one SELECT (SQLite and PostgreSQL).
+# The duplicate check finds the text by its digest in the comment_duplicate_check
+# index (one commenter may have thousands of comments on a post), then compares the
+# body of the zero or one row found, so a digest collision is no duplicate.
 _DUPLICATE_SQL = (
     "EXISTS (SELECT 1 FROM comments_comment WHERE post_id = %s"
-    " AND identity_key = %s AND body = %s AND status <> %s)"
+    " AND identity_key = %s AND body_digest = %s AND body = %s AND status <> %s)"
 )
 _APPROVED_SQL = (
     "EXISTS (SELECT 1 FROM comments_comment WHERE identity_key = %s AND status = %s)"
@@ -112,7 +115,13 @@ def _checks(
     facts = {
         "duplicate": (
             _DUPLICATE_SQL,
-            [post.pk, identity.key, body, Comment.Status.TRASH.value],
+            [
+                post.pk,
+                identity.key,
+                body_digest(body),
+                body,
+                Comment.Status.TRASH.value,
+            ],
         ),
         "approved": (_APPROVED_SQL, [identity.key, Comment.Status.APPROVED.value]),
     }

@@ -36,7 +36,7 @@ from blog.wordpress.parser import Author, Channel, Item, Term, WXRError, read_wx
 from blog.wordpress.progress import NullProgress
 from blog.wordpress.report import ImportReport
 from comments.identity import guest_identity
-from comments.models import Comment, render_comment_text
+from comments.models import Comment, body_digest, render_comment_text
 from config.pagecache import bump_site
 
 PAGES_CATEGORY_SLUG = "pages"
@@ -672,6 +672,7 @@ class _Importer:
                 for name, value in values.items():
                     setattr(comment, name, value)
                 comment.body_html = render_comment_text(comment.body)
+                comment.body_digest = body_digest(comment.body)
                 changed.append(comment)
                 outcomes[record.wp_id] = "updated"
             else:
@@ -697,7 +698,9 @@ class _Importer:
                     outcomes[wp_id] = "updated"
                     changed.append(comment)
             Comment.objects.bulk_update(
-                changed, [*COMMENT_FIELDS, "body_html", "parent"], batch_size=BATCH_SIZE
+                changed,
+                [*COMMENT_FIELDS, "body_html", "body_digest", "parent"],
+                batch_size=BATCH_SIZE,
             )
         for outcome in outcomes.values():
             self.report.count("comments", outcome)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from comments import services
 from comments.identity import guest_identity
-from comments.models import Comment, CommentSettings
+from comments.models import Comment, CommentSettings, body_digest
 from comments.views import OWN_COMMENTS_SESSION_KEY
 from tests.factories import CommentFactory
 
@@ -97,6 +97,39 @@ def test_duplicates_are_per_post_and_commenter_and_ignore_the_trash(post, author
     assert refusal(post, body="Same words.") == "duplicate"
     assert refusal(other_post, body="Same words.") is None
     assert refusal(post, identity=OTHER, body="Same words.") is None
+
+
+def test_a_duplicate_is_the_same_text_as_stored(post):
+    """The text is compared as stored (stripped), and exactly: no other difference
+    is forgiven."""
+    discussion(flood_seconds=0)
+    submit(post, body="Same words.")
+
+    assert refusal(post, body="  Same words.\n") == "duplicate"
+    assert refusal(post, body="Same words!") is None
+    assert refusal(post, body="same words.") is None
+
+
+def test_a_duplicate_is_found_among_many_comments_of_its_commenter(post):
+    discussion(flood_seconds=0)
+    Comment.objects.bulk_create(
+        CommentFactory.build(
+            post=post, body=f"Comment {n}.", author_email=GRACE.email, pending=True
+        )
+        for n in range(50)
+    )
+
+    assert refusal(post, body="Comment 37.") == "duplicate"
+    assert refusal(post, body="Comment 50.") is None
+
+
+def test_the_same_digest_with_other_words_is_no_duplicate(post):
+    """The digest only finds candidates; the body decides (a hash collision)."""
+    discussion(flood_seconds=0)
+    stored = submit(post, body="Stored words.")
+    Comment.objects.filter(pk=stored.pk).update(body_digest=body_digest("New words."))
+
+    assert refusal(post, body="New words.") is None
 
 
 def test_a_flood_is_reported_before_a_duplicate(post):

@@ -24,12 +24,12 @@ pytestmark = pytest.mark.django_db
 # A first comment from a new address, held for moderation:
 #   the post; the comment's transaction (2); the flood, duplicate and "approved
 #   before" checks (one query); the INSERT; the ids of the thread for the page the
-#   redirect lands on; the session that remembers the held comment (Django's
-#   database sessions: an existence check, then an INSERT in a transaction of its
-#   own, 4); the task row.
+#   redirect lands on; the session that remembers the held comment (an INSERT in a
+#   transaction of its own, 3: config.sessions skips Django's existence check); the
+#   task row.
 # PostgreSQL adds one statement: the advisory locks that make the flood and
 # duplicate checks safe against a rival request (comments.services), taken together.
-HELD_COMMENT_QUERIES = {"sqlite": 11, "postgresql": 12}
+HELD_COMMENT_QUERIES = {"sqlite": 10, "postgresql": 11}
 # A commenter with an approved comment is published at once: no session is written.
 APPROVED_COMMENT_QUERIES = {"sqlite": 7, "postgresql": 8}
 
@@ -71,6 +71,22 @@ def test_a_held_guest_comment_runs_a_fixed_number_of_queries(
     assert len(statements) == HELD_COMMENT_QUERIES[connection.vendor], _explain(
         statements
     )
+
+
+def test_a_new_guest_session_is_made_with_one_insert(
+    post, comment_data, production_like, django_capture_on_commit_callbacks
+):
+    client = Client()
+
+    _response, statements = _post(
+        client, post, comment_data(post), django_capture_on_commit_callbacks
+    )
+
+    comment = Comment.objects.get()
+    assert client.session[OWN_COMMENTS_SESSION_KEY] == [comment.pk]
+    session_statements = [sql for sql in statements if "django_session" in sql]
+    assert len(session_statements) == 1, _explain(statements)
+    assert session_statements[0].startswith('INSERT INTO "django_session"')
 
 
 def test_an_approved_commenter_runs_a_fixed_number_of_queries(

@@ -198,7 +198,7 @@ def test_production_settings_keep_no_state_in_process_memory():
     assert probe["routers"] == ["config.routers.PrimaryReplicaRouter"]
     assert not any("locmem" in backend.lower() for backend in probe["caches"])
     # Sessions in the shared database: valid on every app server.
-    assert probe["session_engine"] == "django.contrib.sessions.backends.db"
+    assert probe["session_engine"] == "config.sessions"
     assert probe["storage"] == "storages.backends.s3.S3Storage"
     middleware = probe["middleware"]
     assert middleware.index("config.replica.ReadReplicaMiddleware") < middleware.index(
