@@ -5,7 +5,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import AuthorProfile
 from comments.identity import IDENTITY_SESSION_KEY
+from comments.models import CommentSettings
 from likes.models import Like
 from tests.factories import LikeFactory, PostFactory, UserFactory
 
@@ -135,6 +137,33 @@ def test_wording_for_zero_one_and_many(post, likes, wording):
     LikeFactory.create_batch(likes, post=post)
 
     assert wording in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_a_likers_avatar_follows_the_avatar_setting(post):
+    LikeFactory(post=post, user=UserFactory(email="liker@example.net"))
+    assert (
+        "gravatar.com/avatar/" in Client().get(post.get_absolute_url()).content.decode()
+    )
+
+    discussion = CommentSettings.load()
+    discussion.external_avatars = False
+    discussion.save()
+    page = Client().get(post.get_absolute_url()).content.decode()
+
+    assert "gravatar.com/avatar/" not in page
+    assert "/comments/avatar/" in page
+
+
+def test_an_author_liker_links_to_their_website(post):
+    author = UserFactory(username="ada")
+    AuthorProfile.objects.update_or_create(
+        user=author, defaults={"website": "https://ada.example/"}
+    )
+    LikeFactory(post=post, user=author)
+
+    page = Client().get(post.get_absolute_url()).content.decode()
+
+    assert 'href="https://ada.example/" rel="nofollow ugc noopener" title="ada"' in page
 
 
 def test_most_recent_likers_shown_and_the_rest_counted(post):
