@@ -35,7 +35,7 @@ def thread_render_growth(post_pk: int) -> list[Growth]:
     post = Post.objects.get(pk=post_pk)
     unpaged = copy.copy(CommentSettings.load())
     unpaged.per_page = 0
-    comments = list(Comment.objects.for_post(post).visible_to([]).for_thread())
+    comments = Comment.objects.for_post(post).visible_to([]).thread_rows()
     growth = []
     for size in SIZES:
         first = comments[:size]

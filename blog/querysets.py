@@ -45,7 +45,22 @@ class PostQuerySet(models.QuerySet):
 
     def for_page(self) -> PostQuerySet:
         """Everything the post page renders, in a fixed number of queries."""
-        return self.for_list().prefetch_related("link_lists__links__target_post")
+        from blog.models import Link  # blog.models imports this module
+
+        # Each link with the linked post in one query; a linked post needs only
+        # what a link shows, never its body.
+        links = Link.objects.select_related("target_post").only(
+            *(f.attname for f in Link._meta.concrete_fields),
+            *(f"target_post__{name}" for name in self.model.LINK_FIELDS),
+        )
+        # The page shows the stored HTML: not the source or the search text.
+        return (
+            self.for_list()
+            .defer("body", "body_text")
+            .prefetch_related(
+                "link_lists", models.Prefetch("link_lists__links", queryset=links)
+            )
+        )
 
     def search(self, words: str) -> PostQuerySet:
         """Posts matching `words`: ranked full-text search on PostgreSQL, else LIKE."""
@@ -118,7 +133,7 @@ class PostQuerySet(models.QuerySet):
 
     def for_link(self) -> PostQuerySet:
         """Only the columns a link to a post needs (title and permalink)."""
-        return self.only("title", "slug", "status", "published_at", "published_on")
+        return self.only(*self.model.LINK_FIELDS)
 
 
 class CategoryQuerySet(models.QuerySet):

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+
+from comments.thread import THREAD_COLUMNS, ThreadComment
 
 
 class CommentQuerySet(models.QuerySet):
@@ -19,26 +20,31 @@ class CommentQuerySet(models.QuerySet):
         own = [int(pk) for pk in own_comment_ids]
         if not own:
             return self.approved()
-        return self.filter(
-            Q(status=self.model.Status.APPROVED)
-            | Q(pk__in=own, status=self.model.Status.PENDING)
+        # Two whole conditions ORed (each with the filters before it, e.g. the
+        # post), so each half can use its own index: the post's approved comments,
+        # and the reader's few held ones by id.
+        return self.approved() | self.filter(
+            pk__in=own, status=self.model.Status.PENDING
         )
 
     def for_thread(self) -> CommentQuerySet:
         """The columns a thread renders, oldest first, in one query."""
-        return self.only(
-            "pk",
-            "post_id",
-            "parent_id",
-            "status",
-            "created_at",
-            "author_name",
-            "author_url",
-            "avatar_url",
-            "author_email",
-            "identity_kind",
-            "body_html",
-        ).order_by("created_at", "pk")
+        return self.only(*THREAD_COLUMNS).order_by("created_at", "pk")
+
+    def thread_outline(self) -> list:
+        """Every comment's id, parent and status, oldest first: enough to build the
+        thread and cut one page of it."""
+        return list(
+            self.for_thread().values_list("pk", "parent_id", "status", named=True)
+        )
+
+    def thread_rows(self) -> list[ThreadComment]:
+        """for_thread() as light rows rather than model instances: a thread has up
+        to thousands of comments and building models cost more than rendering."""
+        return [
+            ThreadComment(*row)
+            for row in self.for_thread().values_list(*THREAD_COLUMNS)
+        ]
 
     def by_identity(self, key: str) -> CommentQuerySet:
         return self.filter(identity_key=key)

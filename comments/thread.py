@@ -5,6 +5,35 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+# What the thread shows of a comment, as CommentQuerySet.thread_rows() reads it.
+THREAD_COLUMNS = (
+    "pk",
+    "post_id",
+    "parent_id",
+    "status",
+    "created_at",
+    "author_name",
+    "author_url",
+    "avatar_url",
+    "author_email",
+    "identity_kind",
+    "body_html",
+)
+
+
+class ThreadComment:
+    """One comment of a thread: its columns, then what comments.display.prepare()
+    works out for the template."""
+
+    __slots__ = (
+        *THREAD_COLUMNS,
+        *("avatar", "link", "stamp", "posted_at", "reply_label"),
+    )
+
+    def __init__(self, *columns) -> None:
+        for name, value in zip(THREAD_COLUMNS, columns, strict=True):
+            setattr(self, name, value)
+
 
 @dataclass
 class Node:

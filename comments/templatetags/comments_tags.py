@@ -79,19 +79,43 @@ THREAD_CACHE_SECONDS = 3600
 
 
 def _render_thread(post, own_ids, page, discussion) -> str:
-    """The count heading, the threaded comments of one page and the page links."""
-    comments = list(Comment.objects.for_post(post).visible_to(own_ids).for_thread())
-    return render_thread(post, comments, page=page, discussion=discussion)
+    """The count heading, the threaded comments of one page and the page links.
+
+    The outline of every visible comment (id, parent, status) is enough to cut
+    the page; only that page's comments are then read in full, so a discussion of
+    thousands costs one short row each for the rest.
+    """
+    visible = Comment.objects.for_post(post).visible_to(own_ids)
+    outline = visible.thread_outline()
+    thread = build_thread(
+        outline,
+        max_depth=discussion.thread_depth,
+        per_page=discussion.per_page,
+        page=page,
+    )
+    shown = visible
+    if thread.num_pages > 1:
+        shown = visible.filter(pk__in=[node.comment.pk for node in thread.nodes])
+    rows = {row.pk: row for row in shown.thread_rows()}
+    # A comment deleted between the two reads is left out.
+    thread.nodes = [node for node in thread.nodes if node.comment.pk in rows]
+    for node in thread.nodes:
+        node.comment = rows[node.comment.pk]
+    return _thread_html(post, thread, outline, discussion)
 
 
 def render_thread(post, comments: list, *, page, discussion) -> str:
-    """`comments` (oldest first) as the thread of one page; no queries."""
+    """`comments` (oldest first, full rows) as the thread of one page; no queries."""
     thread = build_thread(
         comments,
         max_depth=discussion.thread_depth,
         per_page=discussion.per_page,
         page=page,
     )
+    return _thread_html(post, thread, comments, discussion)
+
+
+def _thread_html(post, thread, comments, discussion) -> str:
     # Only the comments of this page need their display fields.
     display.prepare(
         (node.comment for node in thread.nodes),

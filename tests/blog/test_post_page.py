@@ -17,12 +17,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The post, its categories, tags, link lists, links and linked posts, the previous
-# and next posts, and the categories of the navigation.
-# Post with author/profile, categories, tags, link lists, links, linked posts,
-# previous, next, header categories; then the discussion: the recent likers with
-# the like count, settings (cold cache), comments, the current site and the
-# configured social applications.
+# Post with author/profile, categories, tags, link lists, links with their linked
+# posts, previous, next, header categories; then the discussion: the recent likers
+# with the like count, settings (cold cache), the comments' outline (ids, parents,
+# status), the shown comments in full, the current site and the configured social
+# applications.
 POST_PAGE_QUERIES = 14
 
 

@@ -33,9 +33,10 @@ pytestmark = pytest.mark.django_db
 QUERIES = {
     "home": 5,
     "home_page_2": 5,
-    # The post, its categories, tags, link lists, links and link targets; previous
-    # and next; navigation; the likers with the like count; discussion settings,
-    # comments; site and social apps (the log-in buttons).
+    # The post, its categories, tags, link lists, links with their linked posts;
+    # previous and next; navigation; the likers with the like count; discussion
+    # settings, the comments' outline, the shown comments in full; site and social
+    # apps (the log-in buttons).
     "post": 14,
     "post_comment_page_2": 14,
     "category": 7,  # + the category and the category tree
@@ -63,9 +64,9 @@ QUERIES = {
 # Django runs no prefetch query when there is nothing to prefetch for, so with no
 # data at all a page may run fewer queries (never more with more data).
 FEWER_WITHOUT_DATA = {
-    # No link lists: neither their links nor the posts they point to.
-    ("post", "empty"): 2,
-    ("post_comment_page_2", "empty"): 2,
+    # No link lists: no query for their links (with the posts they point to).
+    ("post", "empty"): 1,
+    ("post_comment_page_2", "empty"): 1,
 }
 
 
