@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 SITE_VERSION_KEY = "pc:v:site"
 # Part of every stored page's key: a release that stores pages differently never
 # reads what an earlier one stored.
-ENTRY_FORMAT = 2
+ENTRY_FORMAT = 3
 NEXT_CHANGE_KEY = "pc:next-scheduled"
 # "colophon_primary" marks a visitor who just wrote (config/replica.py): they read
 # their own write from the primary, never a page cached before it.
@@ -180,6 +180,36 @@ def _marker(name: str) -> bytes:
     return f"<!--{_hole_tag()}:{name}-->".encode()
 
 
+# In a stored page's pieces, where the visitor's CSRF token goes (parts have names).
+CSRF_SLOT = ""
+
+
+@lru_cache(maxsize=4)
+def _slot_pattern(secret_key: str) -> re.Pattern:
+    tag = re.escape(_hole_tag().encode())
+    placeholder = re.escape(_placeholder_for(secret_key).encode())
+    return re.compile(rb"<!--" + tag + rb":([a-z]+)-->|" + placeholder)
+
+
+def _pieces(shell: bytes) -> list[bytes | str]:
+    """`shell` cut where something goes in on every hit: literal bytes, and between
+    them a part's name or CSRF_SLOT. A hit then joins the pieces once instead of
+    searching the whole page for each marker."""
+    pieces: list[bytes | str] = []
+    position = 0
+    for match in _slot_pattern(settings.SECRET_KEY).finditer(shell):
+        pieces.append(shell[position : match.start()])
+        name = match.group(1)
+        pieces.append(name.decode() if name else CSRF_SLOT)
+        position = match.end()
+    pieces.append(shell[position:])
+    return pieces
+
+
+def _size(entry: dict) -> int:
+    return sum(len(piece) for piece in entry["pieces"])
+
+
 def _part(version: int, html: bytes) -> dict:
     return {"version": version, "html": html}
 
@@ -219,7 +249,7 @@ class _LocalCopies:
             return entry
 
     def put(self, key: str, entry: dict) -> None:
-        size = len(entry["content"])
+        size = _size(entry)
         if size > self.max_bytes // 4:
             return
         with self.lock:
@@ -236,7 +266,7 @@ class _LocalCopies:
     def _drop(self, key: str) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
-            self.size -= len(entry["content"])
+            self.size -= _size(entry)
 
 
 _local_copies = _LocalCopies(
@@ -283,8 +313,13 @@ def _lookup(request) -> _Lookup:
     found = cache.get_many(keys)
     versions = (_site_version(found), found.get(path_key, 0))
     stored = local if local is not None else found.get(page_key)
-    if stored is not None and stored.get("versions") != versions:
+    if local is not None and local.get("versions") != versions:
+        # This process's copy is out of date; another worker or app server may
+        # have stored the current page since: the shared copy decides.
         _local_copies.discard(local_key)
+        stored = cache.get(page_key)
+        local = None
+    if stored is not None and stored.get("versions") != versions:
         stored = None
     elif stored is not None and local is None:
         _local_copies.put(local_key, stored)
@@ -359,6 +394,7 @@ class ReaderPageCacheMiddleware:
             logger.warning("page cache unavailable", exc_info=True)
             lookup = None
         response = self._from_cache(request, lookup) if lookup else None
+        from_cache = response is not None
         if response is None:
             response = self.get_response(request)
             if lookup is not None and _storable(response):
@@ -372,35 +408,49 @@ class ReaderPageCacheMiddleware:
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
             return self._headers(not_modified)
+        if from_cache:  # the visitor's token is in already
+            return self._headers(response)
         return self._personalise(request, response, placeholder)
 
     def _from_cache(self, request, lookup: _Lookup) -> HttpResponse | None:
-        """The stored page with its parts filled in (parts out of date are drawn
-        again and stored), or None when the page must be rendered."""
+        """The stored page with its parts and the visitor's CSRF token filled in
+        (parts out of date are drawn again and stored), or None when the page must
+        be rendered."""
         stored = lookup.stored
         if stored is None:
             return None
-        content = stored["content"]
+        token = get_token(request).encode() if CSRF_SLOT in stored["pieces"] else b""
+        chunks = []
         drawn = []
-        for name, object_id in stored["holes"]:
-            version, part = lookup.holes.get(name, (0, None))
+        for piece in stored["pieces"]:
+            if isinstance(piece, bytes):
+                chunks.append(piece)
+                continue
+            if piece == CSRF_SLOT:
+                chunks.append(token)
+                continue
+            version, part = lookup.holes.get(piece, (0, None))
             if part is None:
+                object_id = stored["holes"][piece]
                 try:
-                    part = _HOLE_RENDERERS[name](request, object_id).encode()
+                    part = _HOLE_RENDERERS[piece](request, object_id).encode()
                 except Exception:  # e.g. the database is down: the view decides
-                    logger.warning("page part %s failed", name, exc_info=True)
+                    logger.warning("page part %s failed", piece, exc_info=True)
                     return None
                 self._save(
-                    {_hole_key(name, request.path): _part(version, part)},
+                    {_hole_key(piece, request.path): _part(version, part)},
                     _timeout(lookup.next_change),
                 )
-                drawn.append(name)
-            content = content.replace(_marker(name), part, 1)
-        response = HttpResponse(content, content_type=stored["content_type"])
+                drawn.append(piece)
+            # Parts are small: their own CSRF placeholders are replaced in place.
+            placeholder = csrf_placeholder().encode()
+            if placeholder in part:
+                part = part.replace(placeholder, token or get_token(request).encode())
+            chunks.append(part)
+        response = HttpResponse(b"".join(chunks), content_type=stored["content_type"])
         for header, value in stored["headers"].items():
             response[header] = value
-        names = [name for name, _ in stored["holes"]]
-        response["ETag"] = _etag(stored["digest"], names, lookup)
+        response["ETag"] = _etag(stored["digest"], list(stored["holes"]), lookup)
         response["X-Cache"] = "hit" if not drawn else f"hit; drawn: {', '.join(drawn)}"
         return response
 
@@ -422,8 +472,8 @@ class ReaderPageCacheMiddleware:
                 "versions": lookup.versions,
                 "expires": time.time() + timeout,
                 "digest": digest,
-                "holes": [(name, object_id) for name, object_id, _ in parts],
-                "content": shell,
+                "holes": {name: object_id for name, object_id, _ in parts},
+                "pieces": _pieces(shell),
                 "content_type": response["Content-Type"],
                 "headers": headers,
             }

@@ -2,6 +2,7 @@
 never personal, conditional GET."""
 
 import os
+import re
 import uuid
 
 import pytest
@@ -196,6 +197,26 @@ def test_a_cached_page_carries_a_working_csrf_token_for_each_visitor(post):
     assert posted.status_code == 302
 
 
+@pytest.mark.parametrize("liked_since", [False, True], ids=["hit", "likes drawn"])
+def test_every_form_on_a_cached_page_carries_the_visitors_own_token(
+    post, like, liked_since
+):
+    fetch(Client(), post.get_absolute_url())
+    if liked_since:
+        like(post)
+
+    tokens = []
+    for _visitor in range(2):
+        page = fetch(Client(), post.get_absolute_url()).content.decode()
+        found = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        assert len(found) == 2  # the comment form and the Like button
+        assert len(set(found)) == 1
+        tokens.append(found[0])
+
+    assert tokens[0] != tokens[1]
+    assert pagecache.csrf_placeholder() not in tokens
+
+
 def test_unchanged_page_answers_304_to_if_none_match(post):
     first = fetch(Client(), post.get_absolute_url())
 
@@ -272,8 +293,11 @@ def test_after_a_like_only_the_likes_part_of_the_stored_page_is_drawn_again(post
     assert "One blogger likes this." in response.content.decode()
     assert "3 thoughts on" in response.content.decode()
     # The most recent likers with the like count; nothing else is looked up.
-    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in queries.captured_queries]
-    assert tables == ['"likes_like"']
+    tables = [
+        q["sql"].split(" FROM ")[1].split()[0].strip('"')
+        for q in queries.captured_queries
+    ]
+    assert tables == ["likes_like"]
 
 
 def test_the_likes_part_drawn_again_is_kept_for_the_next_reader(post, like):
@@ -365,3 +389,18 @@ def test_this_servers_copy_ends_when_the_stored_page_would_have(post, monkeypatc
     response = fetch(Client(), post.get_absolute_url())
 
     assert response["X-Cache"] == "miss"
+
+
+def test_a_page_another_worker_stored_is_served_in_place_of_an_outdated_copy(post):
+    url = post.get_absolute_url()
+    fetch(Client(), url)
+    fetch(Client(), url)  # this worker now keeps its own copy
+    outdated = list(pagecache._local_copies.entries.items())
+    pagecache.bump_site()
+    fetch(Client(), url)  # another worker renders the page again and stores it
+    for key, entry in outdated:  # ... while this worker still holds the old copy
+        pagecache._local_copies.put(key, entry)
+
+    response = fetch(Client(), url)
+
+    assert response["X-Cache"] == "hit"
