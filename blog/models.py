@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from functools import lru_cache
+from urllib.parse import quote
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -59,6 +63,46 @@ class Category(models.Model):
 
 def featured_image_path(instance, filename):
     return f"posts/{timezone.now():%Y/%m}/{filename}"
+
+
+# Values no real permalink has, to find where each part goes in the pattern.
+_PERMALINK_SAMPLE = {"year": "9871", "month": "65", "day": "43", "slug": "zq-slug-zq"}
+
+
+@lru_cache(maxsize=16)
+def _permalink_format(urlconf, script_prefix: str) -> str | None:
+    """The post address pattern as a format string, worked out once with reverse()
+    (None if the pattern cannot be cut that way: then reverse() every time)."""
+    sample = reverse("blog:post_detail", kwargs=_PERMALINK_SAMPLE, urlconf=urlconf)
+    pattern = sample.replace("{", "{{").replace("}", "}}")
+    for name, value in _PERMALINK_SAMPLE.items():
+        if pattern.count(value) != 1:
+            return None
+        pattern = pattern.replace(value, f"{{{name}}}")
+    return pattern
+
+
+def permalink(published_on, slug: str) -> str:
+    """A published post's address: what reverse("blog:post_detail") gives, without
+    its cost (a page lists dozens of posts and links; feeds and sitemap hundreds)."""
+    pattern = _permalink_format(get_urlconf(), get_script_prefix())
+    if pattern is None:
+        return reverse(
+            "blog:post_detail",
+            kwargs={
+                "year": published_on.year,
+                "month": published_on.month,
+                "day": published_on.day,
+                "slug": slug,
+            },
+        )
+    return pattern.format(
+        year=f"{published_on.year:04d}",
+        month=f"{published_on.month:02d}",
+        day=f"{published_on.day:02d}",
+        # As reverse() quotes a path.
+        slug=quote(slug, safe=RFC3986_SUBDELIMS + "/~:@"),
+    )
 
 
 class Post(models.Model):
@@ -199,7 +243,7 @@ class Post(models.Model):
     def get_absolute_url(self):
         if self.published_on is None:
             return reverse("blog:preview", kwargs={"pk": self.pk})
-        return reverse("blog:post_detail", kwargs=self.permalink_kwargs())
+        return permalink(self.published_on, self.slug)
 
     def permalink_kwargs(self) -> dict[str, str]:
         return {

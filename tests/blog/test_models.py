@@ -4,7 +4,7 @@ from urllib.parse import unquote
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.urls import resolve
+from django.urls import resolve, reverse, set_script_prefix
 from django.utils import timezone
 
 from blog.models import SLUG_MAX_LENGTH, Category, Post, Redirect
@@ -21,6 +21,36 @@ def test_permalink_is_year_month_day_slug(author):
     )
 
     assert post.get_absolute_url() == "/2024/03/02/hello-world/"
+
+
+def test_permalink_carries_the_sites_path_prefix(author):
+    post = PostFactory(
+        author=author,
+        title="Under a prefix",
+        published_at=dt.datetime(2024, 3, 2, 10, 0, tzinfo=dt.UTC),
+    )
+    set_script_prefix("/blog/")
+    try:
+        url = post.get_absolute_url()
+    finally:
+        set_script_prefix("/")
+
+    assert url == "/blog/2024/03/02/under-a-prefix/"
+    assert post.get_absolute_url() == "/2024/03/02/under-a-prefix/"
+
+
+def test_permalink_matches_reverse_for_an_early_year(author):
+    post = PostFactory(
+        author=author,
+        title="Old news",
+        published_at=dt.datetime(987, 1, 5, 10, 0, tzinfo=dt.UTC),
+    )
+
+    assert post.get_absolute_url() == reverse(
+        "blog:post_detail",
+        kwargs={"year": 987, "month": 1, "day": 5, "slug": "old-news"},
+    )
+    assert post.get_absolute_url() == "/0987/01/05/old-news/"
 
 
 def test_same_title_same_day_gets_a_numbered_slug(author):
