@@ -125,6 +125,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_auto_signup_allowed(self, request, sociallogin) -> bool:
         return True
 
+    def list_apps(self, request, provider=None, client_id=None):
+        """One application per network: when a network is configured both in the
+        admin and in the environment, the admin's wins (allauth lists it first) and
+        the other is ignored, instead of every log-in failing as ambiguous."""
+        chosen = {}
+        for app in super().list_apps(request, provider=provider, client_id=client_id):
+            chosen.setdefault(app.provider, app)
+        return list(chosen.values())
+
     def get_app(self, request, provider, client_id=None):
         """A network without keys is simply not here: its allauth pages answer 404,
         not a server error."""

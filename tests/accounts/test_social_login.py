@@ -266,6 +266,27 @@ def test_facebook_round_trip_comments_as_facebook(client, post, facebook_app):
     assert not comment.user.is_staff
 
 
+def test_a_network_configured_in_the_environment_and_the_admin_logs_in_with_one(
+    client, post, settings
+):
+    settings.SOCIALACCOUNT_PROVIDERS = social_providers(
+        {"FACEBOOK_APP_ID": "fb-env", "FACEBOOK_APP_SECRET": "fb-env-secret"}
+    )
+    app = SocialApp.objects.create(
+        provider="facebook", name="Facebook", client_id="fb-app", secret="fb-secret"
+    )
+    app.sites.add(Site.objects.get_current())
+
+    started = connect(client, post, "facebook")
+    back = log_in(client, post, "facebook", FRANK, comment="Both ways.")
+
+    # The admin's application is the one used, from the first redirect on.
+    assert parse_qs(urlsplit(started["Location"]).query)["client_id"] == ["fb-app"]
+    assert back.status_code == 302
+    assert back["Location"] == respond_url(post)
+    assert logged_in(client)
+
+
 def test_facebook_is_asked_for_the_profile_fields_the_comment_needs(
     client, post, facebook_app
 ):
