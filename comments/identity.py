@@ -147,14 +147,13 @@ def network_identity_data(account) -> dict[str, str]:
 
 def configured_networks(request) -> list:
     """The allauth providers for Twitter and Facebook that have keys, in that order
-    (one each, even when a network is configured both in the environment and in
-    the admin)."""
+    (the adapter keeps one application per network: accounts.adapters)."""
     from allauth.socialaccount.adapter import get_adapter
 
-    found = {}
-    for provider in get_adapter(request).list_providers(request):
-        if provider.id in NETWORK_KINDS:
-            found.setdefault(provider.id, provider)
+    found = {
+        provider.id: provider
+        for provider in get_adapter(request).list_providers(request)
+    }
     return [found[pid] for pid in NETWORK_KINDS if pid in found]
 
 
