@@ -27,5 +27,10 @@ class CommentsConfig(AppConfig):
             )
         from allauth.socialaccount.models import SocialApp
 
+        from comments.rendering import cached_page_discussion
+        from config import pagecache
+
+        pagecache.register_hole("discussion", cached_page_discussion)
+
         # A new or removed social application adds or drops an icon on every page.
         connect_site_invalidation(self.get_model("CommentSettings"), SocialApp)

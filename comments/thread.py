@@ -27,10 +27,11 @@ class ThreadComment:
 
     __slots__ = (
         *THREAD_COLUMNS,
-        *("avatar", "link", "stamp", "posted_at", "reply_label"),
+        *("columns", "avatar", "link", "stamp", "posted_at", "reply_label"),
     )
 
     def __init__(self, *columns) -> None:
+        self.columns = columns  # what its row is drawn from (comments.rendering)
         for name, value in zip(THREAD_COLUMNS, columns, strict=True):
             setattr(self, name, value)
 

@@ -7,8 +7,9 @@ A page is stored under versions kept in the same cache (Redis in production), so
   lists, author profiles, discussion settings);
 - one version per path: a post page's comments (and its comment feed);
 - one version per "hole" and path: a part of a page kept apart from it, such as a
-  post's likes. A like re-renders only that part: the stored page has a marker where
-  the part goes, and the part is stored (and invalidated) on its own.
+  post's likes or its discussion. A like or an approved comment re-renders only that
+  part: the stored page has a marker where the part goes, and the part is stored (and
+  invalidated) on its own.
 
 Only requests without a session, "remember me" or messages cookie are served from
 or stored in the cache: logged-in readers, and a guest whose held comment is shown
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 SITE_VERSION_KEY = "pc:v:site"
 # Part of every stored page's key: a release that stores pages differently never
 # reads what an earlier one stored.
-ENTRY_FORMAT = 3
+ENTRY_FORMAT = 4
 NEXT_CHANGE_KEY = "pc:next-scheduled"
 # "colophon_primary" marks a visitor who just wrote (config/replica.py): they read
 # their own write from the primary, never a page cached before it.
@@ -132,8 +133,9 @@ def _hole_version_key(name: str, path: str) -> str:
     return f"pc:v:{name}:{_path_digest(path)}"
 
 
-def _hole_key(name: str, path: str) -> str:
-    return f"pc:part:{name}:{_path_digest(path)}"
+def _hole_key(name: str, full_path: str) -> str:
+    # Per address with its query string: a part may depend on it (?cpage=2).
+    return f"pc:part:{ENTRY_FORMAT}:{name}:{_path_digest(full_path)}"
 
 
 def _hole_tag() -> str:
@@ -184,25 +186,23 @@ def _marker(name: str) -> bytes:
 CSRF_SLOT = ""
 
 
-@lru_cache(maxsize=4)
-def _slot_pattern(secret_key: str) -> re.Pattern:
-    tag = re.escape(_hole_tag().encode())
-    placeholder = re.escape(_placeholder_for(secret_key).encode())
-    return re.compile(rb"<!--" + tag + rb":([a-z]+)-->|" + placeholder)
-
-
 def _pieces(shell: bytes) -> list[bytes | str]:
     """`shell` cut where something goes in on every hit: literal bytes, and between
     them a part's name or CSRF_SLOT. A hit then joins the pieces once instead of
     searching the whole page for each marker."""
+    marker = re.compile(rb"<!--" + re.escape(_hole_tag().encode()) + rb":([a-z]+)-->")
     pieces: list[bytes | str] = []
-    position = 0
-    for match in _slot_pattern(settings.SECRET_KEY).finditer(shell):
-        pieces.append(shell[position : match.start()])
-        name = match.group(1)
-        pieces.append(name.decode() if name else CSRF_SLOT)
-        position = match.end()
-    pieces.append(shell[position:])
+    # Splitting on the token's placeholder first keeps the search in C: a page or
+    # a part is hundreds of kilobytes.
+    for number, chunk in enumerate(shell.split(csrf_placeholder().encode())):
+        if number:
+            pieces.append(CSRF_SLOT)
+        position = 0
+        if b"<!--" + _hole_tag().encode() in chunk:
+            for match in marker.finditer(chunk):
+                pieces += [chunk[position : match.start()], match.group(1).decode()]
+                position = match.end()
+        pieces.append(chunk[position:])
     return pieces
 
 
@@ -210,8 +210,13 @@ def _size(entry: dict) -> int:
     return sum(len(piece) for piece in entry["pieces"])
 
 
-def _part(version: int, html: bytes) -> dict:
-    return {"version": version, "html": html}
+def _part(version: int, html: bytes, timeout: int) -> dict:
+    """A part as stored: its version, and its HTML cut where the CSRF token goes."""
+    return {
+        "version": version,
+        "pieces": _pieces(html),
+        "expires": time.time() + timeout,
+    }
 
 
 @dataclass
@@ -219,17 +224,18 @@ class _Lookup:
     page_key: str
     versions: tuple[int, int]
     stored: dict | None
-    # For each registered hole: (current version, stored part if current).
-    holes: dict[str, tuple[int, bytes | None]]
+    # For each registered hole: (current version, stored part's pieces if current).
+    holes: dict[str, tuple[int, list | None]]
     # When the next scheduled post goes out (see _timeout), if the cache knew.
     next_change: float | None = None
 
 
 class _LocalCopies:
-    """The pages this process served last, so a hit need not fetch the whole page
-    from Redis again: a copy is used only while the versions read from Redis on
-    that request are still the ones it was rendered under, and until the stored
-    page would have expired. Bounded by size, least recently used out first."""
+    """The pages (and parts of pages) this process served last, so a hit need not
+    fetch them from Redis again: a copy is used only while the versions read from
+    Redis on that request are still the ones it was rendered under, and until the
+    stored copy would have expired. Bounded by size, least recently used out
+    first."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
@@ -301,15 +307,22 @@ def _lookup(request) -> _Lookup:
     page_key = f"pc:page:{ENTRY_FORMAT}:{digest}"
     local_key = cache.make_key(page_key)
     local = _local_copies.get(local_key)
+    full_path = request.get_full_path()
     hole_keys = {
-        name: (_hole_version_key(name, path), _hole_key(name, path))
+        name: (_hole_version_key(name, path), _hole_key(name, full_path))
         for name in _HOLE_RENDERERS
+    }
+    local_parts = {
+        name: _local_copies.get(cache.make_key(part_key))
+        for name, (_, part_key) in hole_keys.items()
     }
     keys = [SITE_VERSION_KEY, path_key, NEXT_CHANGE_KEY]
     if local is None:
         keys.append(page_key)
-    for version_key, part_key in hole_keys.values():
-        keys += [version_key, part_key]
+    for name, (version_key, part_key) in hole_keys.items():
+        keys.append(version_key)
+        if local_parts[name] is None:
+            keys.append(part_key)
     found = cache.get_many(keys)
     versions = (_site_version(found), found.get(path_key, 0))
     stored = local if local is not None else found.get(page_key)
@@ -326,10 +339,27 @@ def _lookup(request) -> _Lookup:
     holes = {}
     for name, (version_key, part_key) in hole_keys.items():
         version = found.get(version_key, 0)
-        part = found.get(part_key)
-        current = part["html"] if part and part["version"] == version else None
-        holes[name] = (version, current)
+        holes[name] = (
+            version,
+            _current_part(part_key, version, local_parts[name], found),
+        )
     return _Lookup(page_key, versions, stored, holes, found.get(NEXT_CHANGE_KEY))
+
+
+def _current_part(part_key: str, version: int, local: dict | None, found: dict):
+    """The pieces of the stored part if it is at `version`: this process's copy, or
+    the shared one (read again when this process's copy is out of date)."""
+    local_key = cache.make_key(part_key)
+    part = local if local is not None else found.get(part_key)
+    if local is not None and local["version"] != version:
+        _local_copies.discard(local_key)
+        part = cache.get(part_key)
+        local = None
+    if part is None or part["version"] != version:
+        return None
+    if local is None:
+        _local_copies.put(local_key, part)
+    return part["pieces"]
 
 
 def _etag(shell_digest: str, names: list[str], lookup: _Lookup) -> str:
@@ -419,40 +449,49 @@ class ReaderPageCacheMiddleware:
         stored = lookup.stored
         if stored is None:
             return None
-        token = get_token(request).encode() if CSRF_SLOT in stored["pieces"] else b""
-        chunks = []
+        pieces = []
         drawn = []
         for piece in stored["pieces"]:
-            if isinstance(piece, bytes):
-                chunks.append(piece)
-                continue
-            if piece == CSRF_SLOT:
-                chunks.append(token)
+            if isinstance(piece, bytes) or piece == CSRF_SLOT:
+                pieces.append(piece)
                 continue
             version, part = lookup.holes.get(piece, (0, None))
             if part is None:
-                object_id = stored["holes"][piece]
-                try:
-                    part = _HOLE_RENDERERS[piece](request, object_id).encode()
-                except Exception:  # e.g. the database is down: the view decides
-                    logger.warning("page part %s failed", piece, exc_info=True)
-                    return None
-                self._save(
-                    {_hole_key(piece, request.path): _part(version, part)},
-                    _timeout(lookup.next_change),
+                part = self._draw(
+                    request, piece, stored["holes"][piece], version, lookup
                 )
+                if part is None:
+                    return None
                 drawn.append(piece)
-            # Parts are small: their own CSRF placeholders are replaced in place.
-            placeholder = csrf_placeholder().encode()
-            if placeholder in part:
-                part = part.replace(placeholder, token or get_token(request).encode())
-            chunks.append(part)
-        response = HttpResponse(b"".join(chunks), content_type=stored["content_type"])
+            pieces.extend(part)
+        token = get_token(request).encode() if CSRF_SLOT in pieces else b""
+        content = b"".join(token if piece == CSRF_SLOT else piece for piece in pieces)
+        response = HttpResponse(content, content_type=stored["content_type"])
         for header, value in stored["headers"].items():
             response[header] = value
         response["ETag"] = _etag(stored["digest"], list(stored["holes"]), lookup)
         response["X-Cache"] = "hit" if not drawn else f"hit; drawn: {', '.join(drawn)}"
         return response
+
+    def _draw(self, request, name: str, object_id: int, version: int, lookup):
+        """The part `name` rendered again and stored (its pieces), or None when it
+        cannot be (then the view renders the whole page)."""
+        try:
+            html = _HOLE_RENDERERS[name](request, object_id).encode()
+        except Exception:  # e.g. the database is down: the view decides
+            logger.warning("page part %s failed", name, exc_info=True)
+            return None
+        timeout = _timeout(lookup.next_change)
+        part = _part(version, html, timeout)
+        self._save_parts(request, {name: part}, timeout)
+        return part["pieces"]
+
+    def _save_parts(self, request, parts: dict, timeout: int, page: dict | None = None):
+        """Store parts (and the page's entry, if any) in the shared cache in one
+        round trip. Like pages, they are kept in this process once read back."""
+        full_path = request.get_full_path()
+        entries = {_hole_key(name, full_path): part for name, part in parts.items()}
+        self._save({**(page or {}), **entries}, timeout)
 
     def _store(self, request, response, lookup: _Lookup) -> None:
         """Keep the page, with its parts apart, and give it its ETag."""
@@ -467,21 +506,24 @@ class ReaderPageCacheMiddleware:
             if name in response
         }
         timeout = _timeout(lookup.next_change)
-        entries = {
-            lookup.page_key: {
-                "versions": lookup.versions,
-                "expires": time.time() + timeout,
-                "digest": digest,
-                "holes": {name: object_id for name, object_id, _ in parts},
-                "pieces": _pieces(shell),
-                "content_type": response["Content-Type"],
-                "headers": headers,
-            }
+        page = {
+            "versions": lookup.versions,
+            "expires": time.time() + timeout,
+            "digest": digest,
+            "holes": {name: object_id for name, object_id, _ in parts},
+            "pieces": _pieces(shell),
+            "content_type": response["Content-Type"],
+            "headers": headers,
         }
-        for name, _, part in parts:
-            version = lookup.holes.get(name, (0, None))[0]
-            entries[_hole_key(name, request.path)] = _part(version, part)
-        self._save(entries, timeout)
+        self._save_parts(
+            request,
+            {
+                name: _part(lookup.holes.get(name, (0, None))[0], part, timeout)
+                for name, _, part in parts
+            },
+            timeout,
+            page={lookup.page_key: page},
+        )
 
     @staticmethod
     def _save(entries: dict, timeout: int) -> None:
@@ -512,10 +554,12 @@ def _comments_version_key(post_id: int) -> str:
 
 
 def bump_post_discussion(post) -> None:
-    """A post's comments changed: its page, its comment feeds and its thread."""
+    """A post's comments changed: the discussion part of its page (the rest of the
+    page stays cached), its comment feeds and its thread."""
     _bump(_comments_version_key(post.pk))
     url = post.get_absolute_url()
-    bump_paths(url, f"{url}feed/", "/comments/feed/")
+    bump_hole("discussion", url)
+    bump_paths(f"{url}feed/", "/comments/feed/")
 
 
 def bump_post_likes(post) -> None:

@@ -69,7 +69,7 @@ def test_approving_a_comment_shows_it_on_the_next_request(
         set_comment_status(comments=[comment], status="approved", by=None)
 
     response = fetch(Client(), post.get_absolute_url())
-    assert response["X-Cache"] == "miss"
+    assert response["X-Cache"] == "hit; drawn: discussion"
     assert "freshly approved words" in response.content.decode()
 
 
@@ -197,13 +197,19 @@ def test_a_cached_page_carries_a_working_csrf_token_for_each_visitor(post):
     assert posted.status_code == 302
 
 
-@pytest.mark.parametrize("liked_since", [False, True], ids=["hit", "likes drawn"])
+@pytest.mark.parametrize(
+    "since",
+    ["nothing", "a like", "an approval"],
+    ids=["hit", "likes drawn", "discussion drawn"],
+)
 def test_every_form_on_a_cached_page_carries_the_visitors_own_token(
-    post, like, liked_since
+    post, like, approve, since
 ):
     fetch(Client(), post.get_absolute_url())
-    if liked_since:
+    if since == "a like":
         like(post)
+    if since == "an approval":
+        approve(CommentFactory(post=post, pending=True))
 
     tokens = []
     for _visitor in range(2):
@@ -279,6 +285,93 @@ def like(django_capture_on_commit_callbacks):
             set_like(post=post, identity=liker, liked=True)
 
     return like
+
+
+@pytest.fixture
+def approve(django_capture_on_commit_callbacks):
+    def approve(comment):
+        with django_capture_on_commit_callbacks(execute=True):
+            set_comment_status(comments=[comment], status="approved", by=None)
+
+    return approve
+
+
+def test_after_an_approval_only_the_discussion_part_is_drawn_again(post, approve):
+    held = CommentFactory(post=post, pending=True, body="approved just now")
+    CommentFactory.create_batch(3, post=post)
+    fetch(Client(), post.get_absolute_url())
+    approve(held)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = fetch(Client(), post.get_absolute_url())
+
+    assert response["X-Cache"] == "hit; drawn: discussion"
+    assert "approved just now" in response.content.decode()
+    assert "4 thoughts on" in response.content.decode()
+    assert post.body_html in response.content.decode()
+    # The post and its comments; not its tags, categories, links or author.
+    tables = {
+        q["sql"].split(" FROM ")[1].split()[0].strip('"')
+        for q in queries.captured_queries
+    }
+    assert tables <= {"blog_post", "comments_comment", "socialaccount_socialapp"}
+
+
+def test_the_discussion_part_drawn_again_is_kept_for_the_next_reader(post, approve):
+    fetch(Client(), post.get_absolute_url())
+    approve(CommentFactory(post=post, pending=True))
+    fetch(Client(), post.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        response = fetch(Client(), post.get_absolute_url())
+
+    assert response["X-Cache"] == "hit"
+    assert len(queries) == 0
+
+
+def test_an_approval_changes_the_etag_of_a_stored_page(post, approve):
+    held = CommentFactory(post=post, pending=True)
+    etag = fetch(Client(), post.get_absolute_url())["ETag"]
+    approve(held)
+
+    response = fetch(Client(), post.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_each_comment_page_gets_its_own_discussion_after_an_approval(post, approve):
+    discussion = CommentSettings.load()
+    discussion.per_page = 1
+    discussion.save()
+    CommentFactory(post=post, body="first thread")
+    held = CommentFactory(post=post, pending=True, body="second thread")
+    url = post.get_absolute_url()
+    fetch(Client(), url)
+    approve(held)
+
+    first = fetch(Client(), url).content.decode()
+    second = fetch(Client(), f"{url}?cpage=2").content.decode()
+
+    assert "first thread" in first and "second thread" not in first
+    assert "second thread" in second and "first thread" not in second
+
+
+def test_an_edited_comment_shows_its_new_text_on_the_next_request(
+    post, django_capture_on_commit_callbacks
+):
+    CommentFactory.create_batch(2, post=post)
+    comment = CommentFactory(post=post, body="before the edit")
+    fetch(Client(), post.get_absolute_url())
+    fetch(Client(), post.get_absolute_url())
+
+    comment.body = "after the edit"
+    with django_capture_on_commit_callbacks(execute=True):
+        comment.save()  # as the admin's change form does
+
+    page = fetch(Client(), post.get_absolute_url()).content.decode()
+    assert "after the edit" in page
+    assert "before the edit" not in page
 
 
 def test_after_a_like_only_the_likes_part_of_the_stored_page_is_drawn_again(post, like):
