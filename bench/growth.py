@@ -3,7 +3,7 @@
 Issue 9 asks that the post page render in time growing no faster than linearly in
 comments. `make bench` renders the thread of the 1,000-comment post unpaged, for its
 first 125, 250, 500 and 1,000 comments, in its own process (the same code the post
-page runs: comments.templatetags.comments_tags.render_thread), and reports the best
+page runs: comments.rendering.render_thread), and reports the best
 of several runs per size and the time per comment.
 """
 
@@ -30,7 +30,7 @@ class Growth:
 def thread_render_growth(post_pk: int) -> list[Growth]:
     from blog.models import Post
     from comments.models import Comment, CommentSettings
-    from comments.templatetags.comments_tags import render_thread
+    from comments.rendering import render_thread
 
     post = Post.objects.get(pk=post_pk)
     unpaged = copy.copy(CommentSettings.load())
@@ -58,7 +58,7 @@ def growth_note(growth: list[Growth]) -> str:
     verdict = "linear or better" if ratio <= 1.25 else "worse than linear"
     return (
         "Thread rendering time, unpaged, best of "
-        f"{REPEATS} in the bench process (comments.templatetags.comments_tags."
+        f"{REPEATS} in the bench process (comments.rendering."
         f"render_thread): {sizes}; time per comment at {growth[-1].comments:,} is "
         f"{ratio:.2f}× that at {growth[0].comments:,}: {verdict}."
     )

@@ -64,7 +64,7 @@ WORKERS = 2
 # The page cache's stored pages (config/pagecache.py): missed in "parts cached".
 PAGE_KEYS = r"^pc:page:"
 # The stored likes parts of pages: missed in "right after a like".
-LIKES_PART_KEYS = r"^pc:part:likes:"
+LIKES_PART_KEYS = r"^pc:part:\d+:likes:"
 MIXED_REQUESTS = 10_000
 COMMENT_RATE_LIMIT = 1_000_000
 
@@ -569,6 +569,26 @@ def bench_comments() -> int:
         connections.close_all()
 
 
+def approval_miss_keys(post_id: int) -> str:
+    """The cache keys an approved comment on the post makes stale: the page's
+    discussion part, the rendered thread, and the stored rows of the top-level
+    thread the newest comment belongs to (comments.rendering)."""
+    from django.db import connections
+
+    from comments.models import Comment
+
+    try:
+        parents = dict(
+            Comment.objects.filter(post_id=post_id).values_list("pk", "parent_id")
+        )
+    finally:
+        connections.close_all()
+    root = max(parents)
+    while parents.get(root):
+        root = parents[root]
+    return rf"^pc:part:\d+:discussion:|^pc:thread:|^pc:rows:{root}:"
+
+
 def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
     """All wrk phases; returns the worst worker peak RSS (MB) and the mixed count."""
     from bench.seed import BENCH_GUEST_EMAIL
@@ -693,6 +713,27 @@ def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
             server,
             "post_after_like",
             "Post, 200 comments, right after a like (likes part drawn again)",
+            reference.url,
+        )
+
+    # 4b: right after a comment was approved: the stored page is current, but its
+    # discussion part, its thread and the rows of the thread the comment joined are not.
+    with run.server(
+        "approval",
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        COLOPHON_BENCH_MISS_KEYS=approval_miss_keys(reference.pk),
+    ) as server:
+        expect_page(server.port, reference.url, comments=reference.comments)
+        again = expect_page(server.port, reference.url)
+        run.notes.append(
+            f"After-an-approval phase: a repeated GET answered with X-Cache: "
+            f"{cache_state(again)}."
+        )
+        run.measure(
+            server,
+            "post_after_approval",
+            "Post, 200 comments, right after a comment was approved "
+            "(discussion part drawn again)",
             reference.url,
         )
 
