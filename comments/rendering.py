@@ -11,7 +11,9 @@ the others: never stale, since any change makes a new key.
 from __future__ import annotations
 
 import hashlib
-import pickle  # nosec B403 - only dumps, never loads
+
+# Only pickle.dumps, for cache keys: nothing is ever unpickled here.
+import pickle  # nosec B403
 from functools import lru_cache
 from pathlib import Path
 
