@@ -72,6 +72,9 @@ class Comment(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(_("date"), db_index=False)
+    # When the row was last written: a comment's drawn row is kept under it
+    # (comments.rendering), so writers that bypass save() must set it too.
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     # The commenter, as they were when they commented (see comments.identity).
     identity_kind = models.CharField(

@@ -32,10 +32,12 @@ class CommentQuerySet(models.QuerySet):
         return self.only(*THREAD_COLUMNS).order_by("created_at", "pk")
 
     def thread_outline(self) -> list:
-        """Every comment's id, parent and status, oldest first: enough to build the
-        thread and cut one page of it."""
+        """Every comment's id, parent, status and last change, oldest first: enough
+        to build the thread, cut one page of it and find its kept rows."""
         return list(
-            self.for_thread().values_list("pk", "parent_id", "status", named=True)
+            self.for_thread().values_list(
+                "pk", "parent_id", "status", "updated_at", named=True
+            )
         )
 
     def thread_rows(self) -> list[ThreadComment]:

@@ -14,6 +14,7 @@ import hashlib
 
 # Only pickle.dumps, for cache keys: nothing is ever unpickled here.
 import pickle  # nosec B403
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,40 +44,43 @@ from comments.views import (
     remembered_commenter,
 )
 from config import pagecache
-from config.pagecache import csrf_placeholder, thread_cache_key
+from config.pagecache import csrf_placeholder
 
-THREAD_CACHE_SECONDS = 3600
 # A row's key changes with whatever it is drawn from, so it never goes stale;
 # the timeout only gives the memory back.
 ROW_CACHE_SECONDS = 24 * 3600
 ROW_TEMPLATE = "comments/thread_row.html"
+# Rows this process read from the shared cache, so the next discussion drawn here
+# need not fetch them again (a few long discussions' worth).
+_local_rows = pagecache.LocalCopies(
+    getattr(settings, "COLOPHON_ROW_CACHE_LOCAL_BYTES", 8 * 1024 * 1024),
+    size=lambda entry: len(entry["html"]),
+)
 
 
 def discussion_html(request, post, *, csrf_token) -> str:
     """The count heading, the threaded comments and the "Leave a Reply" form, as
     `request`'s reader sees them."""
-    discussion = CommentSettings.load()
+    discussion = pagecache.per_site_version(
+        request, ("comment settings",), CommentSettings.load
+    )
     own_ids = (
         request.session.get(OWN_COMMENTS_SESSION_KEY, [])
         if hasattr(request, "session")
         else []
     )
-    page = _page_number(request)
-    # Readers without a held comment of their own all see the same thread: it is
-    # rendered once per change of the post's comments and kept in the shared cache.
-    key = None if own_ids or not pagecache.enabled() else thread_cache_key(post, page)
-    thread_html = cache.get(key) if key else None
-    if thread_html is None:
-        thread_html = _render_thread(post, own_ids, page, discussion)
-        if key:
-            cache.set(key, thread_html, THREAD_CACHE_SECONDS)
+    thread_html = _render_thread(post, own_ids, _page_number(request), discussion)
     identity = identity_for_request(request)
     networks = (
         []
         if identity
         else [
-            {"id": provider.id, "name": network_name(provider.id)}
-            for provider in configured_networks(request)
+            {"id": provider_id, "name": network_name(provider_id)}
+            for provider_id in pagecache.per_site_version(
+                request,
+                ("networks",),
+                lambda: [provider.id for provider in configured_networks(request)],
+            )
         ]
     )
     closed_reason = comments_closed_reason(post, discussion)
@@ -119,7 +123,11 @@ def cached_page_discussion(request, post_id: int) -> str:
     """The discussion as every reader of a cached page sees it (config.pagecache
     draws the page's "discussion" part with it after the post's comments change).
     A post gone since the page was stored raises, and the view answers instead."""
-    post = Post.objects.defer("body", "body_html").get(pk=post_id)
+    post = pagecache.per_site_version(
+        request,
+        ("discussion post", post_id),
+        lambda: Post.objects.defer("body", "body_html").get(pk=post_id),
+    )
     return discussion_html(request, post, csrf_token=csrf_placeholder())
 
 
@@ -175,9 +183,11 @@ def _form_for(request, post, identity, discussion) -> CommentForm:
 def _render_thread(post, own_ids, page, discussion) -> str:
     """The count heading, the threaded comments of one page and the page links.
 
-    The outline of every visible comment (id, parent, status) is enough to cut
-    the page; only that page's comments are then read in full, so a discussion of
-    thousands costs one short row each for the rest.
+    The outline of every visible comment (id, parent, status, last change) is
+    enough to cut the page and find the page's kept rows; only the comments whose
+    rows must be drawn are then read in full, so a discussion drawn again after
+    one approval reads one thread, and one of thousands of comments costs one
+    short row each for the rest.
     """
     visible = Comment.objects.for_post(post).visible_to(own_ids)
     outline = visible.thread_outline()
@@ -187,16 +197,21 @@ def _render_thread(post, own_ids, page, discussion) -> str:
         per_page=discussion.per_page,
         page=page,
     )
-    shown = visible
-    if thread.num_pages > 1:
-        shown = visible.filter(pk__in=[node.comment.pk for node in thread.nodes])
-    rows = {row.pk: row for row in shown.thread_rows()}
-    # A comment deleted between the two reads is left out.
-    thread.nodes = [node for node in thread.nodes if node.comment.pk in rows]
-    for node in thread.nodes:
-        node.comment = rows[node.comment.pk]
+    everything_shown = thread.num_pages == 1 and len(thread.nodes) == len(outline)
+
+    def read_comments(pks: list[int]) -> dict:
+        shown = visible if everything_shown and len(pks) == len(outline) else None
+        if shown is None:
+            shown = visible.filter(pk__in=pks)
+        return {row.pk: row for row in shown.thread_rows()}
+
     return _thread_html(
-        post, thread, outline, discussion, keep_rows=pagecache.enabled()
+        post,
+        thread,
+        outline,
+        discussion,
+        keep_rows=pagecache.enabled(),
+        read_comments=read_comments,
     )
 
 
@@ -212,7 +227,12 @@ def render_thread(post, comments: list, *, page, discussion) -> str:
     return _thread_html(post, thread, comments, discussion, keep_rows=False)
 
 
-def _thread_html(post, thread, comments, discussion, *, keep_rows: bool) -> str:
+def _thread_html(
+    post, thread, comments, discussion, *, keep_rows: bool, read_comments=None
+) -> str:
+    rows = _rows(
+        thread.nodes, discussion, keep_rows=keep_rows, read_comments=read_comments
+    )
     return mark_safe(  # noqa: S308 - our own template's autoescaped output  # nosec B308 B703
         engines["jinja2"]
         .get_template("comments/thread.html")
@@ -220,7 +240,7 @@ def _thread_html(post, thread, comments, discussion, *, keep_rows: bool) -> str:
             {
                 "post": post,
                 "thread": thread,
-                "rows": _rows(thread.nodes, discussion, keep_rows=keep_rows),
+                "rows": rows,
                 "approved_count": sum(
                     1 for c in comments if c.status == Comment.Status.APPROVED
                 ),
@@ -229,18 +249,36 @@ def _thread_html(post, thread, comments, discussion, *, keep_rows: bool) -> str:
     )
 
 
-def _rows(nodes, discussion, *, keep_rows: bool) -> str:
-    """The nodes' comment rows, one after another. When `keep_rows`, each
-    top-level comment's thread (it and its replies) is read from the shared cache
-    where it is there, and drawn and kept where it is not."""
+def _rows(nodes, discussion, *, keep_rows: bool, read_comments=None) -> str:
+    """The nodes' comment rows, one after another.
+
+    When `keep_rows`, each top-level comment's thread (it and its replies) is
+    looked up in this process's copies, then in the shared cache; only the threads
+    found in neither are drawn, from their comments as `read_comments(pks)` reads
+    them in full (the nodes then hold outline rows), and kept.
+    """
     threads = _threads(nodes)
     keys = []
     if keep_rows:
         drawn_from = _row_context(discussion.external_avatars)
         keys = [_thread_key(thread, drawn_from) for thread in threads]
-    found = cache.get_many(keys) if keys else {}
-    drawn = [found.get(key) for key in keys] if keys else [None] * len(threads)
+    drawn = _kept_rows(keys) if keys else [None] * len(threads)
     missing = [number for number, html in enumerate(drawn) if html is None]
+    complete = set(missing)
+    # A post without comments reads its (empty) rows too, so a page runs as many
+    # queries at no comment as at a thousand.
+    if read_comments is not None and (missing or not threads):
+        full = read_comments(
+            [node.comment.pk for number in missing for node in threads[number]]
+        )
+        for number in missing:
+            for node in threads[number]:
+                node.comment = full.get(node.comment.pk)
+            # A comment deleted since the outline was read is left out, and its
+            # thread not kept under a key that still counts it.
+            if any(node.comment is None for node in threads[number]):
+                complete.discard(number)
+                threads[number] = [n for n in threads[number] if n.comment]
     # Only the comments drawn now need their display fields.
     display.prepare(
         (node.comment for number in missing for node in threads[number]),
@@ -253,9 +291,25 @@ def _rows(nodes, discussion, *, keep_rows: bool) -> str:
             str(draw(node.comment, words, node.depth, node.can_reply)).strip()
             for node in threads[number]
         )
-    if keep_rows and missing:
-        cache.set_many({keys[n]: drawn[n] for n in missing}, ROW_CACHE_SECONDS)
-    return mark_safe("\n".join(drawn))  # noqa: S308 - rows our template drew  # nosec B308 B703
+    if keep_rows and complete:
+        cache.set_many({keys[n]: drawn[n] for n in complete}, ROW_CACHE_SECONDS)
+    return mark_safe("\n".join(filter(None, drawn)))  # noqa: S308 - rows our template drew  # nosec B308 B703
+
+
+def _kept_rows(keys: list[str]) -> list[str | None]:
+    """The kept rows under `keys` (None where there are none): this process's
+    copies first, then one read of the shared cache for the rest. Rows read from
+    the shared cache are copied here; a key never changes what it holds."""
+    local = [_local_rows.get(key) for key in keys]
+    wanted = [key for key, entry in zip(keys, local, strict=True) if entry is None]
+    found = cache.get_many(wanted) if wanted else {}
+    expires = time.time() + ROW_CACHE_SECONDS
+    for key, html in found.items():
+        _local_rows.put(key, {"html": html, "expires": expires})
+    return [
+        entry["html"] if entry is not None else found.get(key)
+        for key, entry in zip(keys, local, strict=True)
+    ]
 
 
 def _threads(nodes) -> list[list]:
@@ -273,9 +327,19 @@ def _row_macro():
 
 
 def _thread_key(thread: list, drawn_from: bytes) -> str:
-    """A key that changes with every column, depth and reply link of the rows."""
-    # pickle: the columns (text, numbers, times) as bytes, quicker than repr().
-    shown = [(node.comment.columns, node.depth, node.can_reply) for node in thread]
+    """A key that changes with every comment's last change (Comment.updated_at:
+    any of its columns), status, depth and reply link in the thread."""
+    # pickle: the values as bytes, quicker than repr().
+    shown = [
+        (
+            node.comment.pk,
+            node.comment.status,
+            node.comment.updated_at,
+            node.depth,
+            node.can_reply,
+        )
+        for node in thread
+    ]
     digest = hashlib.md5(  # noqa: S324 - a cache key, not security  # nosec B324
         drawn_from + pickle.dumps(shown)
     ).hexdigest()

@@ -327,6 +327,7 @@ def erase_personal_data(email: str) -> int:
             ip_address=None,
             user_agent="",
             identity_key="erased",
+            updated_at=timezone.now(),
         )
         Subscription.objects.filter(email__iexact=email).delete()
         transaction.on_commit(bump_site)

@@ -12,6 +12,7 @@ THREAD_COLUMNS = (
     "parent_id",
     "status",
     "created_at",
+    "updated_at",
     "author_name",
     "author_url",
     "avatar_url",
@@ -27,11 +28,10 @@ class ThreadComment:
 
     __slots__ = (
         *THREAD_COLUMNS,
-        *("columns", "avatar", "link", "stamp", "posted_at", "reply_label"),
+        *("avatar", "link", "stamp", "posted_at", "reply_label"),
     )
 
     def __init__(self, *columns) -> None:
-        self.columns = columns  # what its row is drawn from (comments.rendering)
         for name, value in zip(THREAD_COLUMNS, columns, strict=True):
             setattr(self, name, value)
 

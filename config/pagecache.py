@@ -162,20 +162,35 @@ def bump_hole(name: str, path: str) -> None:
 def _cut_holes(content: bytes) -> tuple[bytes, bytes, list[tuple[str, int, bytes]]]:
     """(page without the parts' markers, page with only a marker where each part
     goes, [(name, object_id, part)])."""
-    tag = re.escape(_hole_tag().encode())
-    pattern = re.compile(
-        rb"<!--" + tag + rb":([a-z]+):(\d+)-->(.*?)<!--" + tag + rb":\1:end-->",
-        re.DOTALL,
-    )
-    parts = [
-        (m.group(1).decode(), int(m.group(2)), m.group(3))
-        for m in pattern.finditer(content)
-    ]
+    tag = b"<!--" + _hole_tag().encode() + b":"
+    if tag not in content:
+        return content, content, []
+    opening = re.compile(rb"([a-z]+):(\d+)-->")
+    shown, shell, parts = [], [], []
+    position = searched = 0
+    # str.find rather than one regular expression over the page: a part is
+    # hundreds of kilobytes, and a lazy match crawls through them.
+    while (start := content.find(tag, searched)) != -1:
+        searched = start + len(tag)
+        head = opening.match(content, searched)
+        if head is None:
+            continue
+        name = head.group(1)
+        closing = tag + name + b":end-->"
+        stop = content.find(closing, head.end())
+        if stop == -1:
+            continue
+        part = content[head.end() : stop]
+        between = content[position:start]
+        shown += [between, part]
+        shell += [between, _marker(name.decode())]
+        parts.append((name.decode(), int(head.group(2)), part))
+        position = searched = stop + len(closing)
     if not parts:
         return content, content, []
-    shown = pattern.sub(lambda m: m.group(3), content)
-    shell = pattern.sub(lambda m: _marker(m.group(1).decode()), content)
-    return shown, shell, parts
+    shown.append(content[position:])
+    shell.append(content[position:])
+    return b"".join(shown), b"".join(shell), parts
 
 
 def _marker(name: str) -> bytes:
@@ -230,15 +245,17 @@ class _Lookup:
     next_change: float | None = None
 
 
-class _LocalCopies:
-    """The pages (and parts of pages) this process served last, so a hit need not
-    fetch them from Redis again: a copy is used only while the versions read from
-    Redis on that request are still the ones it was rendered under, and until the
-    stored copy would have expired. Bounded by size, least recently used out
+class LocalCopies:
+    """Entries ({..., "expires": time}) this process read from the shared cache
+    last, so it need not fetch them again: here the pages and parts of pages it
+    served (a copy is used only while the versions read from Redis on that request
+    are still the ones it was rendered under). Kept until the stored copy would
+    have expired; bounded by size (`size` of an entry), least recently used out
     first."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int, size: Callable[[dict], int] = _size):
         self.max_bytes = max_bytes
+        self._size = size
         self.size = 0
         self.entries: OrderedDict[str, dict] = OrderedDict()
         self.lock = threading.Lock()
@@ -255,7 +272,7 @@ class _LocalCopies:
             return entry
 
     def put(self, key: str, entry: dict) -> None:
-        size = _size(entry)
+        size = self._size(entry)
         if size > self.max_bytes // 4:
             return
         with self.lock:
@@ -272,10 +289,10 @@ class _LocalCopies:
     def _drop(self, key: str) -> None:
         entry = self.entries.pop(key, None)
         if entry is not None:
-            self.size -= _size(entry)
+            self.size -= self._size(entry)
 
 
-_local_copies = _LocalCopies(
+_local_copies = LocalCopies(
     getattr(settings, "COLOPHON_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024)
 )
 
@@ -476,6 +493,7 @@ class ReaderPageCacheMiddleware:
     def _draw(self, request, name: str, object_id: int, version: int, lookup):
         """The part `name` rendered again and stored (its pieces), or None when it
         cannot be (then the view renders the whole page)."""
+        request.colophon_site_version = lookup.versions[0]
         try:
             html = _HOLE_RENDERERS[name](request, object_id).encode()
         except Exception:  # e.g. the database is down: the view decides
@@ -549,14 +567,32 @@ class ReaderPageCacheMiddleware:
         return response
 
 
-def _comments_version_key(post_id: int) -> str:
-    return f"pc:v:comments:{post_id}"
+# (site version, what) → value: see per_site_version.
+_site_memo: dict[tuple, object] = {}
+SITE_MEMO_ENTRIES = 512
+
+
+def per_site_version(request, what: tuple, compute: Callable[[], object]):
+    """`compute()`, kept in this process while the site version stays the one the
+    request's stored page was checked against. For what a part of a cached page is
+    drawn from that changes only with a site bump (a post, the discussion settings,
+    the social applications: connect_site_invalidation): that request has read the
+    version already, so the kept value costs no round trip. Elsewhere, `compute()`.
+    """
+    version = getattr(request, "colophon_site_version", None)
+    if version is None:
+        return compute()
+    key = (version, *what)
+    if key not in _site_memo:
+        if len(_site_memo) >= SITE_MEMO_ENTRIES:
+            _site_memo.clear()
+        _site_memo[key] = compute()
+    return _site_memo[key]
 
 
 def bump_post_discussion(post) -> None:
     """A post's comments changed: the discussion part of its page (the rest of the
-    page stays cached), its comment feeds and its thread."""
-    _bump(_comments_version_key(post.pk))
+    page stays cached) and its comment feeds."""
     url = post.get_absolute_url()
     bump_hole("discussion", url)
     bump_paths(f"{url}feed/", "/comments/feed/")
@@ -566,16 +602,6 @@ def bump_post_likes(post) -> None:
     """A post's likes changed: the likes part of its page only (the rest of the
     page and the comment thread stay cached)."""
     bump_hole("likes", post.get_absolute_url())
-
-
-def thread_cache_key(post, page: int | None) -> str:
-    """Where the rendered comment thread of `post` (one page of it) is kept."""
-    comments_key = _comments_version_key(post.pk)
-    versions = cache.get_many([SITE_VERSION_KEY, comments_key])
-    return (
-        f"pc:thread:{versions.get(SITE_VERSION_KEY, 0)}:"
-        f"{versions.get(comments_key, 0)}:{post.pk}:{page or 1}"
-    )
 
 
 def connect_site_invalidation(*models) -> None:

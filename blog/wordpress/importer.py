@@ -673,6 +673,7 @@ class _Importer:
                     setattr(comment, name, value)
                 comment.body_html = render_comment_text(comment.body)
                 comment.body_digest = body_digest(comment.body)
+                comment.updated_at = timezone.now()
                 changed.append(comment)
                 outcomes[record.wp_id] = "updated"
             else:
@@ -699,7 +700,7 @@ class _Importer:
                     changed.append(comment)
             Comment.objects.bulk_update(
                 changed,
-                [*COMMENT_FIELDS, "body_html", "body_digest", "parent"],
+                [*COMMENT_FIELDS, "body_html", "body_digest", "updated_at", "parent"],
                 batch_size=BATCH_SIZE,
             )
         for outcome in outcomes.values():

@@ -451,6 +451,18 @@ def test_running_again_puts_back_what_the_export_says():
     assert report.get("comments", "updated") == 1
 
 
+def test_a_comment_changed_by_running_again_is_marked_changed():
+    # Its row on the post page is kept under its last change (comments.rendering).
+    import_file()
+    Comment.objects.filter(wordpress_id=202).update(author_name="Changed here")
+    before = comment(202).updated_at
+
+    import_file()
+
+    assert comment(202).author_name != "Changed here"
+    assert comment(202).updated_at > before
+
+
 def test_a_numbered_slug_given_on_a_clash_is_kept_when_running_again():
     PostFactory(
         title="Other",

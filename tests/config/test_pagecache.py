@@ -374,6 +374,67 @@ def test_an_edited_comment_shows_its_new_text_on_the_next_request(
     assert "before the edit" not in page
 
 
+def test_after_an_approval_only_that_comments_thread_is_read_in_full(post, approve):
+    CommentFactory.create_batch(3, post=post)
+    held = CommentFactory(post=post, pending=True)
+    fetch(Client(), post.get_absolute_url())
+    approve(held)
+
+    with CaptureQueriesContext(connection) as queries:
+        fetch(Client(), post.get_absolute_url())
+
+    # The other threads' rows were kept; only the new comment's body is read.
+    bodies = [q["sql"] for q in queries.captured_queries if "body_html" in q["sql"]]
+    assert len(bodies) == 1
+    assert re.search(rf"IN \({held.pk}\)", bodies[0])
+
+
+def test_erased_personal_data_is_gone_from_the_next_page(
+    post, client, moderator, django_capture_on_commit_callbacks
+):
+    CommentFactory(post=post, author_name="Grace Hopper", author_email="g@example.net")
+    fetch(Client(), post.get_absolute_url())
+    fetch(Client(), post.get_absolute_url())
+    client.force_login(moderator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/admin/comments/comment/personal-data/",
+            {"email": "g@example.net", "erase": "Erase"},
+        )
+
+    page = fetch(Client(), post.get_absolute_url()).content.decode()
+    assert "Grace Hopper" not in page
+    assert "Anonymous" in page
+
+
+def test_a_network_set_up_after_an_approval_shows_its_button(
+    post, approve, django_capture_on_commit_callbacks
+):
+    from allauth.socialaccount.models import SocialApp
+    from django.contrib.sites.models import Site
+
+    fetch(Client(), post.get_absolute_url())
+    approve(CommentFactory(post=post, pending=True))
+    fetch(Client(), post.get_absolute_url())  # the discussion drawn again
+    assert (
+        "identity-facebook"
+        not in fetch(Client(), post.get_absolute_url()).content.decode()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        app = SocialApp.objects.create(
+            provider="facebook", name="Facebook", client_id="id", secret="secret"
+        )
+        app.sites.add(Site.objects.get_current())
+    fetch(Client(), post.get_absolute_url())  # the whole page drawn again
+    approve(CommentFactory(post=post, pending=True))
+
+    response = fetch(Client(), post.get_absolute_url())
+    assert response["X-Cache"] == "hit; drawn: discussion"
+    assert "identity-facebook" in response.content.decode()
+
+
 def test_after_a_like_only_the_likes_part_of_the_stored_page_is_drawn_again(post, like):
     CommentFactory.create_batch(3, post=post)
     fetch(Client(), post.get_absolute_url())
