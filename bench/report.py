@@ -33,6 +33,7 @@ TARGETS = {
     "post_200_cold": Target("share", 0.10, "≥ 10% of trivial"),
     "post_1000_cold": Target("share", 0.10, "≥ 10% of trivial"),
     "post_after_approval": Target("share", 0.10, "≥ 10% of trivial"),
+    "post_1000_after_approval": Target("share", 0.10, "≥ 10% of trivial"),
     "post_after_like": Target("share", 0.30, "≥ 30% of trivial"),
     "post_parts_cached": Target("share", 0.30, "≥ 30% of trivial"),
     "post_cached": Target("share", 0.70, "≥ 70% of trivial"),

@@ -569,24 +569,57 @@ def bench_comments() -> int:
         connections.close_all()
 
 
-def approval_miss_keys(post_id: int) -> str:
-    """The cache keys an approved comment on the post makes stale: the page's
-    discussion part, the rendered thread, and the stored rows of the top-level
-    thread the newest comment belongs to (comments.rendering)."""
+@dataclass(frozen=True)
+class Approval:
+    """What a comment approved on a post makes stale, and where it shows."""
+
+    miss_keys: str  # a regular expression of cache keys (bench/cold_cache.py)
+    page: int  # the comment page the comment is on
+
+
+def last_approval(post_id: int, per_page: int) -> Approval:
+    """As if the post's newest comment had just been approved: its page's
+    discussion part and the kept rows of its top-level thread are stale
+    (comments.rendering)."""
     from django.db import connections
 
     from comments.models import Comment
 
     try:
         parents = dict(
-            Comment.objects.filter(post_id=post_id).values_list("pk", "parent_id")
+            Comment.objects.filter(post_id=post_id)
+            .order_by("created_at", "pk")
+            .values_list("pk", "parent_id")
         )
     finally:
         connections.close_all()
     root = max(parents)
     while parents.get(root):
         root = parents[root]
-    return rf"^pc:part:\d+:discussion:|^pc:thread:|^pc:rows:{root}:"
+    roots = [pk for pk, parent in parents.items() if parent is None]
+    return Approval(
+        miss_keys=rf"^pc:part:\d+:discussion:|^pc:rows:{root}:",
+        page=roots.index(root) // per_page + 1,
+    )
+
+
+def measure_with_missed_keys(
+    run: Run, phase: str, miss_keys: str, rows: list[tuple[str, str, str, int]]
+) -> None:
+    """Serve with reads of the cache keys matching `miss_keys` made to miss
+    (bench/settings.py), and measure each (key, label, path, comments shown)."""
+    with run.server(
+        phase,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        COLOPHON_BENCH_MISS_KEYS=miss_keys,
+    ) as server:
+        for key, label, path, comments in rows:
+            expect_page(server.port, path, comments=comments)
+            again = expect_page(server.port, path)
+            run.notes.append(
+                f"{label}: a repeated GET answered with X-Cache: {cache_state(again)}."
+            )
+            run.measure(server, key, label, path)
 
 
 def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
@@ -675,86 +708,83 @@ def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
         )
 
     # 2, 3: every cache cold. Same Redis, but every read is a miss (bench/settings.py).
-    with run.server(
-        "cold", DJANGO_SETTINGS_MODULE="bench.settings", COLOPHON_BENCH_MISS_KEYS=""
-    ) as server:
-        expect_page(server.port, reference.url, comments=reference.comments)
-        again = expect_page(server.port, reference.url)
-        run.notes.append(
-            f"Cold phase: a repeated GET answered with X-Cache: {cache_state(again)}."
-        )
-        run.measure(
-            server,
-            "post_200_cold",
-            "Post, 200 comments, every cache cold",
-            reference.url,
-        )
-        expect_page(server.port, long_discussion.url, comments=seeded.per_page)
-        run.measure(
-            server,
-            "post_1000_cold",
-            f"Post, 1,000 comments, first page of {seeded.per_page} threads, cold",
-            long_discussion.url,
-        )
+    measure_with_missed_keys(
+        run,
+        "cold",
+        "",
+        [
+            (
+                "post_200_cold",
+                "Post, 200 comments, every cache cold",
+                reference.url,
+                reference.comments,
+            ),
+            (
+                "post_1000_cold",
+                f"Post, 1,000 comments, first page of {seeded.per_page} threads, cold",
+                long_discussion.url,
+                seeded.per_page,
+            ),
+        ],
+    )
 
     # 4: right after a like: the stored page is current but its likes part is not.
-    with run.server(
+    measure_with_missed_keys(
+        run,
         "like",
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        COLOPHON_BENCH_MISS_KEYS=LIKES_PART_KEYS,
-    ) as server:
-        expect_page(server.port, reference.url, comments=reference.comments)
-        again = expect_page(server.port, reference.url)
-        run.notes.append(
-            f"After-a-like phase: a repeated GET answered with X-Cache: "
-            f"{cache_state(again)}."
-        )
-        run.measure(
-            server,
-            "post_after_like",
-            "Post, 200 comments, right after a like (likes part drawn again)",
-            reference.url,
-        )
+        LIKES_PART_KEYS,
+        [
+            (
+                "post_after_like",
+                "Post, 200 comments, right after a like (likes part drawn again)",
+                reference.url,
+                reference.comments,
+            )
+        ],
+    )
 
     # 4b: right after a comment was approved: the stored page is current, but its
-    # discussion part, its thread and the rows of the thread the comment joined are not.
-    with run.server(
+    # discussion part and the rows of the thread the comment joined are not. On the
+    # long post, the page the comment is on (its last).
+    approved = last_approval(reference.pk, seeded.per_page)
+    approved_long = last_approval(long_discussion.pk, seeded.per_page)
+    long_page = f"{long_discussion.url}?cpage={approved_long.page}"
+    measure_with_missed_keys(
+        run,
         "approval",
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        COLOPHON_BENCH_MISS_KEYS=approval_miss_keys(reference.pk),
-    ) as server:
-        expect_page(server.port, reference.url, comments=reference.comments)
-        again = expect_page(server.port, reference.url)
-        run.notes.append(
-            f"After-an-approval phase: a repeated GET answered with X-Cache: "
-            f"{cache_state(again)}."
-        )
-        run.measure(
-            server,
-            "post_after_approval",
-            "Post, 200 comments, right after a comment was approved "
-            "(discussion part drawn again)",
-            reference.url,
-        )
+        f"{approved.miss_keys}|{approved_long.miss_keys}",
+        [
+            (
+                "post_after_approval",
+                "Post, 200 comments, right after a comment was approved "
+                "(discussion part drawn again)",
+                reference.url,
+                reference.comments,
+            ),
+            (
+                "post_1000_after_approval",
+                f"Post, 1,000 comments, right after a comment was approved, "
+                f"comment page {approved_long.page} (the comment's)",
+                long_page,
+                1,
+            ),
+        ],
+    )
 
-    # 5: the whole stored page missed, everything else (the thread) cached.
-    with run.server(
+    # 5: the whole stored page missed, everything else (the thread's rows) kept.
+    measure_with_missed_keys(
+        run,
         "parts",
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        COLOPHON_BENCH_MISS_KEYS=args.page_keys,
-    ) as server:
-        expect_page(server.port, reference.url, comments=reference.comments)
-        again = expect_page(server.port, reference.url)
-        run.notes.append(
-            f"Parts-cached phase: a repeated GET answered with X-Cache: "
-            f"{cache_state(again)}."
-        )
-        run.measure(
-            server,
-            "post_parts_cached",
-            "Post, 200 comments, whole page missed, thread cached",
-            reference.url,
-        )
+        args.page_keys,
+        [
+            (
+                "post_parts_cached",
+                "Post, 200 comments, whole page missed, thread rows kept",
+                reference.url,
+                reference.comments,
+            )
+        ],
+    )
 
     # Memory: a fresh server, then MIXED_REQUESTS requests of every kind.
     run.budget.check("the mixed run", needs=90)
