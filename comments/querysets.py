@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Cast
 
 from comments.thread import THREAD_COLUMNS, ThreadComment
 
@@ -32,12 +33,14 @@ class CommentQuerySet(models.QuerySet):
         return self.only(*THREAD_COLUMNS).order_by("created_at", "pk")
 
     def thread_outline(self) -> list:
-        """Every comment's id, parent, status and last change, oldest first: enough
-        to build the thread, cut one page of it and find its kept rows."""
+        """Every comment's id, parent, status and last change (`changed`, as the
+        database writes it: a key, never shown), oldest first: enough to build the
+        thread, cut one page of it and find its kept rows."""
         return list(
-            self.for_thread().values_list(
-                "pk", "parent_id", "status", "updated_at", named=True
-            )
+            self.for_thread()
+            # Text, not datetimes: a thousand timestamps parsed cost a millisecond.
+            .annotate(changed=Cast("updated_at", models.TextField()))
+            .values_list("pk", "parent_id", "status", "changed", named=True)
         )
 
     def thread_rows(self) -> list[ThreadComment]:

@@ -327,14 +327,15 @@ def _row_macro():
 
 
 def _thread_key(thread: list, drawn_from: bytes) -> str:
-    """A key that changes with every comment's last change (Comment.updated_at:
-    any of its columns), status, depth and reply link in the thread."""
+    """A key that changes with every comment's last change (the outline's
+    `changed`, Comment.updated_at: any of its columns), status, depth and reply
+    link in the thread."""
     # pickle: the values as bytes, quicker than repr().
     shown = [
         (
             node.comment.pk,
             node.comment.status,
-            node.comment.updated_at,
+            node.comment.changed,
             node.depth,
             node.can_reply,
         )

@@ -12,7 +12,6 @@ THREAD_COLUMNS = (
     "parent_id",
     "status",
     "created_at",
-    "updated_at",
     "author_name",
     "author_url",
     "avatar_url",
