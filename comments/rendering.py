@@ -53,7 +53,7 @@ ROW_TEMPLATE = "comments/thread_row.html"
 # Rows this process read from the shared cache, so the next discussion drawn here
 # need not fetch them again (a few long discussions' worth).
 _local_rows = pagecache.LocalCopies(
-    getattr(settings, "COLOPHON_ROW_CACHE_LOCAL_BYTES", 8 * 1024 * 1024),
+    settings.COLOPHON_ROW_CACHE_LOCAL_BYTES,
     size=lambda entry: len(entry["html"]),
 )
 

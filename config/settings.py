@@ -151,6 +151,10 @@ COLOPHON_PAGE_CACHE_SECONDS = env_int("COLOPHON_PAGE_CACHE_SECONDS", 300)
 COLOPHON_PAGE_CACHE_LOCAL_BYTES = env_int(
     "COLOPHON_PAGE_CACHE_LOCAL_BYTES", 16 * 1024 * 1024
 )
+# Each worker's copies of comment-thread rows it read (comments/rendering.py).
+COLOPHON_ROW_CACHE_LOCAL_BYTES = env_int(
+    "COLOPHON_ROW_CACHE_LOCAL_BYTES", 8 * 1024 * 1024
+)
 
 # --- Authentication ----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
