@@ -197,12 +197,10 @@ def _render_thread(post, own_ids, page, discussion) -> str:
         per_page=discussion.per_page,
         page=page,
     )
-    everything_shown = thread.num_pages == 1 and len(thread.nodes) == len(outline)
 
     def read_comments(pks: list[int]) -> dict:
-        shown = visible if everything_shown and len(pks) == len(outline) else None
-        if shown is None:
-            shown = visible.filter(pk__in=pks)
+        # All of them (a cold cache): no list of ids to send.
+        shown = visible if len(pks) == len(outline) else visible.filter(pk__in=pks)
         return {row.pk: row for row in shown.thread_rows()}
 
     return _thread_html(
