@@ -38,7 +38,7 @@ class CommentQuerySet(models.QuerySet):
         thread, cut one page of it and find its kept rows."""
         return list(
             self.for_thread()
-            # Text, not datetimes: a thousand timestamps parsed cost a millisecond.
+            # Text, not datetimes: parsing a thousand timestamps cost over 0.5 ms.
             .annotate(changed=Cast("updated_at", models.TextField()))
             .values_list("pk", "parent_id", "status", "changed", named=True)
         )
