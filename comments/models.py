@@ -121,8 +121,12 @@ class Comment(models.Model):
         ordering = ["-created_at", "-pk"]
         permissions = [("moderate_comment", _("Can moderate comments"))]
         indexes = [
+            # A post's thread in order, from the index alone (PostgreSQL): the
+            # outline of a long discussion is read on every draw of its page.
             models.Index(
-                fields=["post", "status", "created_at"], name="comment_post_status_date"
+                fields=["post", "status", "created_at", "id"],
+                include=["parent", "updated_at"],
+                name="comment_post_thread",
             ),
             models.Index(fields=["status", "created_at"], name="comment_status_date"),
             # The admin's list of all comments, newest first.
