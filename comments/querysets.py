@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Cast
 
 from comments.thread import THREAD_COLUMNS, ThreadComment
@@ -32,24 +32,28 @@ class CommentQuerySet(models.QuerySet):
         """The columns a thread renders, oldest first, in one query."""
         return self.only(*THREAD_COLUMNS).order_by("created_at", "pk")
 
-    def thread_outline(self) -> list:
-        """Every comment's id, parent, status and last change (`changed`, as the
-        database writes it: a key, never shown), oldest first: enough to build the
-        thread, cut one page of it and find its kept rows."""
-        return list(
+    def thread_outline(self) -> list[tuple[int, int | None, str, str]]:
+        """Every comment's (pk, parent pk, status, last change), oldest first: enough
+        to build the thread, cut one page of it and find its kept rows. The last
+        change is Comment.updated_at as the database writes it: a key, never shown."""
+        outline = (
             self.order_by("created_at", "pk")
             # Text, not datetimes: parsing a thousand timestamps cost over 0.5 ms.
             .annotate(changed=Cast("updated_at", models.TextField()))
-            .values_list("pk", "parent_id", "status", "changed", named=True)
+            .values_list("pk", "parent_id", "status", "changed")
         )
+        # The database's own tuples: Django's row iteration cost more than the
+        # query for a thousand rows, and none of these columns needs converting.
+        sql, params = outline.query.sql_with_params()
+        with connections[outline.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
-    def thread_rows(self) -> list[ThreadComment]:
+    def thread_rows(self, *, ordered: bool = True) -> list[ThreadComment]:
         """for_thread() as light rows rather than model instances: a thread has up
         to thousands of comments and building models cost more than rendering."""
-        return [
-            ThreadComment(*row)
-            for row in self.for_thread().values_list(*THREAD_COLUMNS)
-        ]
+        rows = self.for_thread() if ordered else self.order_by()
+        return [ThreadComment(*row) for row in rows.values_list(*THREAD_COLUMNS)]
 
     def by_identity(self, key: str) -> CommentQuerySet:
         return self.filter(identity_key=key)

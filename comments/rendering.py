@@ -201,12 +201,13 @@ def _render_thread(post, own_ids, page, discussion) -> str:
     def read_comments(pks: list[int]) -> dict:
         # All of them (a cold cache): no list of ids to send.
         shown = visible if len(pks) == len(outline) else visible.filter(pk__in=pks)
-        return {row.pk: row for row in shown.thread_rows()}
+        return {row.pk: row for row in shown.thread_rows(ordered=False)}
 
+    approved = Comment.Status.APPROVED
     return _thread_html(
         post,
         thread,
-        outline,
+        sum(1 for _, _, status, _ in outline if status == approved),
         discussion,
         keep_rows=pagecache.enabled(),
         read_comments=read_comments,
@@ -217,16 +218,19 @@ def render_thread(post, comments: list, *, page, discussion) -> str:
     """`comments` (oldest first, thread_rows()) as the thread of one page, every row
     drawn afresh; no queries."""
     thread = build_thread(
-        comments,
+        [(c.pk, c.parent_id, c) for c in comments],
         max_depth=discussion.thread_depth,
         per_page=discussion.per_page,
         page=page,
     )
-    return _thread_html(post, thread, comments, discussion, keep_rows=False)
+    for node in thread.nodes:
+        node.comment = node.comment[2]
+    approved_count = sum(1 for c in comments if c.status == Comment.Status.APPROVED)
+    return _thread_html(post, thread, approved_count, discussion, keep_rows=False)
 
 
 def _thread_html(
-    post, thread, comments, discussion, *, keep_rows: bool, read_comments=None
+    post, thread, approved_count, discussion, *, keep_rows: bool, read_comments=None
 ) -> str:
     rows = _rows(
         thread.nodes, discussion, keep_rows=keep_rows, read_comments=read_comments
@@ -239,9 +243,7 @@ def _thread_html(
                 "post": post,
                 "thread": thread,
                 "rows": rows,
-                "approved_count": sum(
-                    1 for c in comments if c.status == Comment.Status.APPROVED
-                ),
+                "approved_count": approved_count,
             },
         )
     )
@@ -253,7 +255,8 @@ def _rows(nodes, discussion, *, keep_rows: bool, read_comments=None) -> str:
     When `keep_rows`, each top-level comment's thread (it and its replies) is
     looked up in this process's copies, then in the shared cache; only the threads
     found in neither are drawn, from their comments as `read_comments(pks)` reads
-    them in full (the nodes then hold outline rows), and kept.
+    them in full (the nodes then hold outline rows, thread_outline()'s tuples),
+    and kept.
     """
     threads = _threads(nodes)
     keys = []
@@ -267,11 +270,11 @@ def _rows(nodes, discussion, *, keep_rows: bool, read_comments=None) -> str:
     # queries at no comment as at a thousand.
     if read_comments is not None and (missing or not threads):
         full = read_comments(
-            [node.comment.pk for number in missing for node in threads[number]]
+            [node.comment[0] for number in missing for node in threads[number]]
         )
         for number in missing:
             for node in threads[number]:
-                node.comment = full.get(node.comment.pk)
+                node.comment = full.get(node.comment[0])
             # A comment deleted since the outline was read is left out, and its
             # thread not kept under a key that still counts it.
             if any(node.comment is None for node in threads[number]):
@@ -325,24 +328,15 @@ def _row_macro():
 
 
 def _thread_key(thread: list, drawn_from: bytes) -> str:
-    """A key that changes with every comment's last change (the outline's
-    `changed`, Comment.updated_at: any of its columns), status, depth and reply
-    link in the thread."""
+    """A key that changes with every comment's last change (the outline's, i.e.
+    Comment.updated_at: any of its columns), status, depth and reply link in the
+    thread (its nodes hold outline rows)."""
     # pickle: the values as bytes, quicker than repr().
-    shown = [
-        (
-            node.comment.pk,
-            node.comment.status,
-            node.comment.changed,
-            node.depth,
-            node.can_reply,
-        )
-        for node in thread
-    ]
+    shown = [(node.comment, node.depth, node.can_reply) for node in thread]
     digest = hashlib.md5(  # noqa: S324 - a cache key, not security  # nosec B324
         drawn_from + pickle.dumps(shown)
     ).hexdigest()
-    return f"pc:rows:{thread[0].comment.pk}:{digest}"
+    return f"pc:rows:{thread[0].comment[0]}:{digest}"
 
 
 def _row_context(external_avatars: bool) -> bytes:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # What the thread shows of a comment, as CommentQuerySet.thread_rows() reads it.
 THREAD_COLUMNS = (
@@ -35,12 +35,11 @@ class ThreadComment:
             setattr(self, name, value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     comment: object
     depth: int
     can_reply: bool
-    children: list[Node] = field(default_factory=list)
 
 
 @dataclass
@@ -59,18 +58,25 @@ class ThreadPage:
 
 
 def build_thread(
-    comments: list, *, max_depth: int, per_page: int, page: int | None
+    rows: list, *, max_depth: int, per_page: int, page: int | None
 ) -> ThreadPage:
-    """Nest `comments` (oldest first) under their parents and cut one page of
-    top-level threads (oldest first). A reply whose parent is not shown is shown at
-    the top level."""
-    by_id = {c.pk: c for c in comments}
-    children: dict[int | None, list] = {}
-    for comment in comments:
-        parent_id = comment.parent_id if comment.parent_id in by_id else None
-        children.setdefault(parent_id, []).append(comment)
+    """Nest `rows` (oldest first; each a tuple whose first two items are the
+    comment's pk and parent's pk, as CommentQuerySet.thread_outline() reads them)
+    under their parents and cut one page of top-level threads (oldest first). Each
+    node's `comment` is its row. A reply whose parent is not shown is shown at the
+    top level."""
+    # Tuples, not objects: a long discussion's outline has thousands of rows and
+    # only the page's are ever looked at again.
+    shown = {row[0] for row in rows}
+    top = []
+    children: dict[int, list] = {}
+    for row in rows:
+        parent_id = row[1]
+        if parent_id is None or parent_id not in shown:
+            top.append(row)
+        else:
+            children.setdefault(parent_id, []).append(row)
 
-    top = children.get(None, [])
     num_pages = max(1, math.ceil(len(top) / per_page)) if per_page else 1
     number = min(max(1, page or 1), num_pages)
     if per_page:
@@ -78,13 +84,13 @@ def build_thread(
 
     nodes: list[Node] = []
 
-    def walk(comment, depth: int) -> None:
-        nodes.append(Node(comment, depth, can_reply=depth < max_depth))
-        for child in children.get(comment.pk, []):
+    def walk(row, depth: int) -> None:
+        nodes.append(Node(row, depth, depth < max_depth))
+        for child in children.get(row[0], ()):
             walk(child, min(depth + 1, max_depth))
 
-    for comment in top:
-        walk(comment, 1)
+    for row in top:
+        walk(row, 1)
     return ThreadPage(nodes=nodes, number=number, num_pages=num_pages)
 
 
