@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from urllib.parse import urlsplit
 
 import markdown
 import nh3
@@ -204,3 +205,11 @@ def excerpt_from_html(html: str, words: int = 55) -> str:
     if len(parts) <= words:
         return " ".join(parts)
     return " ".join(parts[:words]) + "\u2026"
+
+
+def web_url(value) -> str:
+    """`value` if it is an http(s) URL, else "" (never a javascript: link)."""
+    value = str(value or "").strip()
+    if urlsplit(value).scheme.lower() in ("http", "https"):
+        return value
+    return ""

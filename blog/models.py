@@ -115,9 +115,6 @@ class Post(models.Model):
         MARKDOWN = "markdown", _("Markdown")
         HTML = "html", _("HTML (WordPress)")
 
-    # What a link to a post shows: its title and permalink, and whether it is live.
-    LINK_FIELDS = ("title", "slug", "status", "published_at", "published_on")
-
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(
         _("slug"),

@@ -44,23 +44,9 @@ class PostQuerySet(models.QuerySet):
         )
 
     def for_page(self) -> PostQuerySet:
-        """Everything the post page renders, in a fixed number of queries."""
-        from blog.models import Link  # blog.models imports this module
-
-        # Each link with the linked post in one query; a linked post needs only
-        # what a link shows, never its body.
-        links = Link.objects.select_related("target_post").only(
-            *(f.attname for f in Link._meta.concrete_fields),
-            *(f"target_post__{name}" for name in self.model.LINK_FIELDS),
-        )
-        # The page shows the stored HTML: not the source or the search text.
-        return (
-            self.for_list()
-            .defer("body", "body_text")
-            .prefetch_related(
-                "link_lists", models.Prefetch("link_lists__links", queryset=links)
-            )
-        )
+        """The post page's post with its author (blog.post_page reads the rest):
+        the stored HTML, not the source or the search text."""
+        return self.select_related("author__profile").defer("body", "body_text")
 
     def search(self, words: str) -> PostQuerySet:
         """Posts matching `words`: ranked full-text search on PostgreSQL, else LIKE."""
@@ -116,24 +102,6 @@ class PostQuerySet(models.QuerySet):
     def by_author(self, user) -> PostQuerySet:
         """Posts written by `user`."""
         return self.filter(author=user)
-
-    def before(self, post) -> PostQuerySet:
-        """Posts published before `post`, nearest first (the previous post first)."""
-        return self.filter(
-            Q(published_at__lt=post.published_at)
-            | Q(published_at=post.published_at, pk__lt=post.pk)
-        ).order_by("-published_at", "-pk")
-
-    def after(self, post) -> PostQuerySet:
-        """Posts published after `post`, nearest first (the next post first)."""
-        return self.filter(
-            Q(published_at__gt=post.published_at)
-            | Q(published_at=post.published_at, pk__gt=post.pk)
-        ).order_by("published_at", "pk")
-
-    def for_link(self) -> PostQuerySet:
-        """Only the columns a link to a post needs (title and permalink)."""
-        return self.only(*self.model.LINK_FIELDS)
 
 
 class CategoryQuerySet(models.QuerySet):

@@ -21,6 +21,7 @@ from django.views.generic.dates import (
 )
 from taggit.models import Tag
 
+from blog import post_page
 from blog.models import Category, Post
 
 logger = logging.getLogger(__name__)
@@ -154,12 +155,15 @@ class PostPageMixin:
 
     def get_context_data(self, **kwargs):
         post = self.object
-        context = {"is_preview": not post.is_published}
-        if post.published_at is not None:
-            neighbours = Post.objects.published().for_link()
-            context["previous_post"] = neighbours.before(post).first()
-            context["next_post"] = neighbours.after(post).first()
-        return super().get_context_data(**context, **kwargs)
+        previous_post, next_post = post_page.neighbours(post)
+        return super().get_context_data(
+            is_preview=not post.is_published,
+            terms=post_page.post_terms(post),
+            link_lists=post_page.shown_link_lists(post),
+            previous_post=previous_post,
+            next_post=next_post,
+            **kwargs,
+        )
 
 
 class PostDetailView(PostPageMixin, DateDetailView):

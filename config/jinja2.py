@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
-from blog.templatetags.blog_tags import web_url
+from blog.markup import web_url
 
 
 def environment(**options) -> Environment:

@@ -396,26 +396,35 @@ def _storable(response) -> bool:
     )
 
 
-def _timeout(next_change: float | None = None) -> int:
+def _timeout(next_change: float | None = None, request=None) -> int:
     """Pages live no longer than the next scheduled post's publish time
     (`next_change`, when the caller has already read it from the cache)."""
     default = getattr(settings, "COLOPHON_PAGE_CACHE_SECONDS", 300)
     if next_change is None:
         next_change = cache.get(NEXT_CHANGE_KEY)
-    if next_change is None:
-        from blog.models import Post
-
-        upcoming = (
-            Post.objects.filter(status=Post.Status.SCHEDULED, published_at__gt=_now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        next_change = upcoming.timestamp() if upcoming else 0
+    if next_change is None or (next_change and next_change <= time.time()):
+        # Scheduling or publishing a post bumps the site version, so the time is
+        # kept per version until it passes.
+        next_change = per_site_version(request, ("next scheduled",), _next_change)
+        if next_change and next_change <= time.time():
+            next_change = _next_change()
         cache.set(NEXT_CHANGE_KEY, next_change, default)
     if next_change:
         return max(1, min(default, int(next_change - time.time()) + 1))
     return default
+
+
+def _next_change() -> float:
+    """When the next scheduled post goes out (0: none is scheduled)."""
+    from blog.models import Post
+
+    upcoming = (
+        Post.objects.filter(status=Post.Status.SCHEDULED, published_at__gt=_now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else 0
 
 
 def _now():
@@ -440,6 +449,10 @@ class ReaderPageCacheMiddleware:
         except Exception:  # a cache outage must never take pages down
             logger.warning("page cache unavailable", exc_info=True)
             lookup = None
+        else:
+            # What only a site bump changes may be kept per version for this
+            # request (per_site_version): the lookup has just read it.
+            request.colophon_site_version = lookup.versions[0]
         response = self._from_cache(request, lookup) if lookup else None
         from_cache = response is not None
         if response is None:
@@ -493,13 +506,12 @@ class ReaderPageCacheMiddleware:
     def _draw(self, request, name: str, object_id: int, version: int, lookup):
         """The part `name` rendered again and stored (its pieces), or None when it
         cannot be (then the view renders the whole page)."""
-        request.colophon_site_version = lookup.versions[0]
         try:
             html = _HOLE_RENDERERS[name](request, object_id).encode()
         except Exception:  # e.g. the database is down: the view decides
             logger.warning("page part %s failed", name, exc_info=True)
             return None
-        timeout = _timeout(lookup.next_change)
+        timeout = _timeout(lookup.next_change, request)
         part = _part(version, html, timeout)
         self._save_parts(request, {name: part}, timeout)
         return part["pieces"]
@@ -523,7 +535,7 @@ class ReaderPageCacheMiddleware:
             for name in ("Content-Language", "Vary")
             if name in response
         }
-        timeout = _timeout(lookup.next_change)
+        timeout = _timeout(lookup.next_change, request)
         page = {
             "versions": lookup.versions,
             "expires": time.time() + timeout,
@@ -574,10 +586,12 @@ SITE_MEMO_ENTRIES = 512
 
 def per_site_version(request, what: tuple, compute: Callable[[], object]):
     """`compute()`, kept in this process while the site version stays the one the
-    request's stored page was checked against. For what a part of a cached page is
-    drawn from that changes only with a site bump (a post, the discussion settings,
-    the social applications: connect_site_invalidation): that request has read the
-    version already, so the kept value costs no round trip. Elsewhere, `compute()`.
+    request's page was looked up under. For what pages are drawn from that changes
+    only with a site bump (posts, categories, the discussion settings, the social
+    applications: connect_site_invalidation): a request the page cache handles has
+    read the version already, so the kept value costs no round trip and is never
+    older than the last bump. Elsewhere (logged-in readers, no page cache),
+    `compute()`.
     """
     version = getattr(request, "colophon_site_version", None)
     if version is None:

@@ -1,8 +1,6 @@
 """Reader page helpers: navigation, link lists, absolute and canonical URLs, JSON-LD."""
 
 import json
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,7 +11,10 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from blog.markup import web_url
 from blog.models import Category
+from blog.post_page import PostTerms
+from config import pagecache
 
 register = template.Library()
 
@@ -30,55 +31,28 @@ _SCRIPT_SAFE_JSON = {
 
 @register.inclusion_tag("blog/tags/category_nav.html", takes_context=True)
 def category_nav(context):
-    """Top-level categories as navigation links (one query)."""
+    """Top-level categories as navigation links: (name, address) pairs, read in one
+    query, or kept per site version on pages the page cache handles."""
     request = context.get("request")
     return {
-        "categories": Category.objects.filter(parent=None),
+        "categories": pagecache.per_site_version(
+            request, ("category nav",), _top_categories
+        ),
         "current_path": request.path if request else "",
     }
 
 
-@dataclass(frozen=True, slots=True)
-class _ShownLink:
-    address: str
-    text: str
-    is_internal: bool
-
-
-def _shown_links(link_list) -> list[_ShownLink]:
-    """The links of `link_list` readers may follow (from the prefetched rows)."""
-    shown = []
-    for link in link_list.links.all():
-        if not link.is_visible:
-            continue
-        if link.is_internal:
-            shown.append(_ShownLink(link.href, link.display_title, True))
-        else:
-            shown.append(_ShownLink(web_url(link.url), link.title or link.url, False))
-    return shown
+def _top_categories() -> list[tuple[str, str]]:
+    return [
+        (category.name, category.get_absolute_url())
+        for category in Category.objects.filter(parent=None)
+    ]
 
 
 @register.simple_tag
-def post_link_lists(post):
-    """The post's link lists (blog/jinja2/blog/link_lists.html).
-
-    A single link with lead-in text reads as one sentence; the rest are numbered
-    lists. Uses the prefetched lists and links, so it never queries.
-    """
-    link_lists = []
-    for each in post.link_lists.all():
-        links = _shown_links(each)
-        if not links:
-            continue
-        lead_in = each.lead_in.strip().rstrip(":").rstrip()
-        link_lists.append(
-            {
-                "link_list": each,
-                "links": links,
-                "lead_in": lead_in,
-                "inline": len(links) == 1 and bool(lead_in),
-            }
-        )
+def post_link_lists(link_lists):
+    """The post page's link lists (blog.post_page.shown_link_lists) drawn by
+    blog/jinja2/blog/link_lists.html."""
     html = (
         engines["jinja2"]
         .get_template("blog/link_lists.html")
@@ -88,12 +62,12 @@ def post_link_lists(post):
 
 
 @register.filter
-def web_url(value) -> str:
-    """`value` if it is an http(s) URL, else "" (never a javascript: link)."""
-    value = str(value or "").strip()
-    if urlsplit(value).scheme.lower() in ("http", "https"):
-        return value
-    return ""
+def terms(post) -> PostTerms:
+    """A listed post's categories and tags, from its prefetched rows."""
+    return PostTerms.of(post)
+
+
+register.filter("web_url", web_url)
 
 
 @register.simple_tag(takes_context=True)
@@ -129,7 +103,7 @@ def canonical_url(context, path=None):
 
 
 @register.simple_tag(takes_context=True)
-def post_json_ld(context, post):
+def post_json_ld(context, post, terms):
     """A schema.org BlogPosting for `post`, in a script element safe from injection."""
     request = context["request"]
     author = post.author
@@ -150,8 +124,8 @@ def post_json_ld(context, post):
             "@id": request.build_absolute_uri(post.get_absolute_url()),
         },
         "publisher": {"@type": "Organization", "name": context.get("site_name", "")},
-        "articleSection": [category.name for category in post.categories.all()],
-        "keywords": [tag.name for tag in post.tags.all()],
+        "articleSection": [category.name for category in terms.categories],
+        "keywords": [tag.name for tag in terms.tags],
     }
     if post.published_at is not None:
         data["datePublished"] = post.published_at.isoformat()

@@ -17,12 +17,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Post with author/profile, categories, tags, link lists, links with their linked
-# posts, previous, next, header categories; then the discussion: the recent likers
-# with the like count, settings (cold cache), the comments' outline (ids, parents,
-# status), the shown comments in full, the current site and the configured social
-# applications.
-POST_PAGE_QUERIES = 14
+# Post with author/profile, its categories and tags, its shown links (lists with
+# the linked posts), previous and next, header categories; then the discussion: the
+# recent likers with the like count, settings (cold cache), the comments' outline
+# (ids, parents, status), the shown comments in full, the current site and the
+# configured social applications.
+POST_PAGE_QUERIES = 11
 
 
 def section(html: str, start: str, end: str) -> str:

@@ -1,0 +1,183 @@
+"""What the post page shows around the post: its categories and tags, its link lists
+and the previous and next posts, each read in one short query (config.sql).
+
+A reference post has four link lists of over a hundred links; read through the ORM
+with prefetches and model instances, these took longer than drawing the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from taggit.models import Tag, TaggedItem
+
+from blog.markup import web_url
+from blog.models import Category, Link, LinkList, Post, permalink
+from config.sql import read_rows
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A category or tag as a post shows it."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PostTerms:
+    categories: list[Term]
+    tags: list[Term]
+
+    @classmethod
+    def of(cls, post) -> PostTerms:
+        """From the post's prefetched categories and tags (lists of posts)."""
+        return cls(
+            categories=[
+                Term(category.name, category.get_absolute_url())
+                for category in post.categories.all()
+            ],
+            tags=[Term(tag.name, _tag_url(tag.slug)) for tag in post.tags.all()],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ShownLink:
+    address: str
+    text: str
+    is_internal: bool
+
+
+@dataclass(frozen=True)
+class ShownLinkList:
+    """A link list with only the links readers may follow. A single link with a
+    lead-in reads as one sentence (`inline`); the rest are numbered lists."""
+
+    pk: int
+    heading: str
+    lead_in: str
+    links: list[ShownLink]
+
+    @property
+    def inline(self) -> bool:
+        return len(self.links) == 1 and bool(self.lead_in)
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbour:
+    title: str
+    url: str
+
+
+def post_terms(post) -> PostTerms:
+    """The post's categories and tags, each by name (one query)."""
+    categories, tags = [], []
+    for is_tag, name, slug in read_rows(
+        Post, _terms_sql(), [post.pk, post.pk, _post_type_id()]
+    ):
+        if is_tag:
+            tags.append(Term(name, _tag_url(slug)))
+        else:
+            categories.append(Term(name, reverse("blog:category", args=[slug])))
+    return PostTerms(categories, tags)
+
+
+def shown_link_lists(post) -> list[ShownLinkList]:
+    """The post's link lists in order, each with the links readers may follow:
+    external ones, and those to posts of this blog that are published (one query).
+    Lists left without a link are left out."""
+    lists: list[ShownLinkList] = []
+    rows = read_rows(
+        Link,
+        _links_sql(),
+        [post.pk, Post.Status.PUBLISHED, Post.Status.SCHEDULED, timezone.now()],
+    )
+    for list_id, heading, lead_in, url, title, target, target_title, slug, day in rows:
+        if not lists or lists[-1].pk != list_id:
+            lead_in = lead_in.strip().rstrip(":").rstrip()
+            lists.append(ShownLinkList(list_id, heading, lead_in, []))
+        if target is not None:
+            link = ShownLink(permalink(_date(day), slug), target_title, True)
+        else:
+            link = ShownLink(web_url(url), title or url, False)
+        lists[-1].links.append(link)
+    return lists
+
+
+def neighbours(post) -> tuple[Neighbour | None, Neighbour | None]:
+    """The published posts before and after `post` (one query)."""
+    if post.published_at is None:
+        return None, None
+    published = [Post.Status.PUBLISHED, Post.Status.SCHEDULED, timezone.now()]
+    at, pk = post.published_at, post.pk
+    found: list[Neighbour | None] = [None, None]
+    for is_next, title, slug, day in read_rows(
+        Post, _neighbours_sql(), [*published, at, at, pk, *published, at, at, pk]
+    ):
+        found[is_next] = Neighbour(title, permalink(_date(day), slug))
+    return found[0], found[1]
+
+
+def _tag_url(slug: str) -> str:
+    return reverse("blog:tag", args=[slug])
+
+
+def _date(value) -> dt.date:
+    # SQLite may hand a date column back as text in a hand-written query.
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _post_type_id() -> int:
+    # ContentType keeps its own per-process cache.
+    return ContentType.objects.get_for_model(Post).pk
+
+
+@cache
+def _terms_sql() -> str:
+    category, through = Category._meta, Post.categories.through._meta
+    tag, tagged = Tag._meta, TaggedItem._meta
+    return (
+        # Categories in their model's order (by name), then tags by name.
+        "SELECT 0, c.name, c.slug"  # noqa: S608  # nosec B608
+        f" FROM {category.db_table} c JOIN {through.db_table} pc"
+        " ON pc.category_id = c.id WHERE pc.post_id = %s"
+        " UNION ALL SELECT 1, t.name, t.slug"
+        f" FROM {tag.db_table} t JOIN {tagged.db_table} ti ON ti.tag_id = t.id"
+        " WHERE ti.object_id = %s AND ti.content_type_id = %s"
+        " ORDER BY 1, 2"
+    )
+
+
+@cache
+def _links_sql() -> str:
+    return (
+        "SELECT ll.id, ll.heading, ll.lead_in, l.url, l.title, l.target_post_id,"  # noqa: S608  # nosec B608
+        " t.title, t.slug, t.published_on"
+        f" FROM {LinkList._meta.db_table} ll"
+        f" JOIN {Link._meta.db_table} l ON l.link_list_id = ll.id"
+        f" LEFT JOIN {Post._meta.db_table} t ON t.id = l.target_post_id"
+        " WHERE ll.post_id = %s AND (l.target_post_id IS NULL"
+        " OR (t.status IN (%s, %s) AND t.published_at <= %s))"
+        " ORDER BY ll.position, ll.id, l.position, l.id"
+    )
+
+
+@cache
+def _neighbours_sql() -> str:
+    # Nearest first on each side; posts published at the same moment by id.
+    side = (
+        "SELECT {is_next}, title, slug, published_on FROM {table}"  # nosec B608
+        " WHERE status IN (%s, %s) AND published_at <= %s"
+        " AND (published_at {op} %s OR (published_at = %s AND id {op} %s))"
+        " ORDER BY published_at {order}, id {order} LIMIT 1"
+    )
+    table = Post._meta.db_table
+    before = side.format(is_next=0, table=table, op="<", order="DESC")
+    after = side.format(is_next=1, table=table, op=">", order="ASC")
+    return f"SELECT * FROM ({before}) b UNION ALL SELECT * FROM ({after}) a"  # noqa: S608  # nosec B608
