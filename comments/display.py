@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import get_language, gettext
 
-from blog.templatetags.blog_tags import web_url
+from blog.markup import web_url
 from comments.avatars import avatar_for
 
 
@@ -35,14 +35,25 @@ def _words(language: str | None) -> tuple[tuple[str, ...], str, str]:
 def stamp(moment) -> Stamp:
     """`moment` in the current time zone, formatted as the comment template shows it
     (the same text as Django's `date:"F j, Y"` and `time:"g:i a"` filters)."""
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return _stamper()(moment)
+
+
+def _stamper():
+    """stamp() with the time zone and the month names looked up once, for a thread's
+    worth of comments."""
+    zone = timezone.get_current_timezone()
     months, am, pm = _words(get_language())
-    hour = local.hour % 12 or 12
-    return Stamp(
-        iso=local.isoformat(),
-        date=f"{months[local.month - 1]} {local.day}, {local.year}",
-        time=f"{hour}:{local.minute:02d} {pm if local.hour >= 12 else am}",
-    )
+
+    def stamp_of(moment) -> Stamp:
+        local = moment.astimezone(zone) if moment.tzinfo is not None else moment
+        hour = local.hour % 12 or 12
+        return Stamp(
+            iso=local.isoformat(),
+            date=f"{months[local.month - 1]} {local.day}, {local.year}",
+            time=f"{hour}:{local.minute:02d} {pm if local.hour >= 12 else am}",
+        )
+
+    return stamp_of
 
 
 def words() -> dict[str, str]:
@@ -56,10 +67,11 @@ def words() -> dict[str, str]:
 
 def prepare(comments, *, external_avatars: bool) -> None:
     """Set on each comment what the thread shows: `avatar`, `link` (an http(s)
-    address or ""), `stamp`, `posted_at` ("November 24, 2026 at 3:05 p.m.") and
-    `reply_label` ("Reply to Anna")."""
+    address or ""), `iso` (its time for machines), `posted_at` ("November 24, 2026
+    at 3:05 p.m.") and `reply_label` ("Reply to Anna")."""
     posted_at = gettext("%(date)s at %(time)s")
     reply_to = gettext("Reply to %(name)s")
+    stamp_of = _stamper()
     for comment in comments:
         comment.avatar = avatar_for(
             email=comment.author_email,
@@ -68,9 +80,7 @@ def prepare(comments, *, external_avatars: bool) -> None:
             external=external_avatars,
         )
         comment.link = web_url(comment.author_url)
-        comment.stamp = stamp(comment.created_at)
-        comment.posted_at = posted_at % {
-            "date": comment.stamp.date,
-            "time": comment.stamp.time,
-        }
+        shown = stamp_of(comment.created_at)
+        comment.iso = shown.iso
+        comment.posted_at = posted_at % {"date": shown.date, "time": shown.time}
         comment.reply_label = reply_to % {"name": comment.author_name}

@@ -285,13 +285,10 @@ def _rows(nodes, discussion, *, keep_rows: bool, read_comments=None) -> str:
         (node.comment for number in missing for node in threads[number]),
         external_avatars=discussion.external_avatars,
     )
-    draw = _row_macro()
+    draw = _rows_macro()
     words = display.words()
     for number in missing:
-        drawn[number] = "\n".join(
-            str(draw(node.comment, words, node.depth, node.can_reply)).strip()
-            for node in threads[number]
-        )
+        drawn[number] = str(draw(threads[number], words)).strip()
     if keep_rows and complete:
         cache.set_many({keys[n]: drawn[n] for n in complete}, ROW_CACHE_SECONDS)
     return mark_safe("\n".join(filter(None, drawn)))  # noqa: S308 - rows our template drew  # nosec B308 B703
@@ -323,8 +320,8 @@ def _threads(nodes) -> list[list]:
     return threads
 
 
-def _row_macro():
-    return engines["jinja2"].env.get_template(ROW_TEMPLATE).module.row
+def _rows_macro():
+    return engines["jinja2"].env.get_template(ROW_TEMPLATE).module.rows
 
 
 def _thread_key(thread: list, drawn_from: bytes) -> str:
