@@ -210,6 +210,11 @@ def excerpt_from_html(html: str, words: int = 55) -> str:
 def web_url(value) -> str:
     """`value` if it is an http(s) URL, else "" (never a javascript: link)."""
     value = str(value or "").strip()
-    if urlsplit(value).scheme.lower() in ("http", "https"):
+    # The usual case without parsing (a page checks hundreds of addresses).
+    if value[:8].lower().startswith(("http://", "https://")):
         return value
-    return ""
+    try:
+        scheme = urlsplit(value).scheme
+    except ValueError:  # e.g. an unclosed "[": no address a browser would follow
+        return ""
+    return value if scheme.lower() in ("http", "https") else ""

@@ -8,18 +8,32 @@ with prefetches and model instances, these took longer than drawing the page.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from taggit.models import Tag, TaggedItem
 
 from blog.markup import web_url
 from blog.models import Category, Link, LinkList, Post, permalink
 from config.sql import read_rows
+
+# Inside <script> the HTML parser ends at "</script>" whatever JSON thinks, so
+# markup characters are written as JSON escapes (as Django's json_script does).
+_SCRIPT_SAFE_JSON = {
+    ord("<"): "\\u003C",
+    ord(">"): "\\u003E",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +136,40 @@ def neighbours(post) -> tuple[Neighbour | None, Neighbour | None]:
     ):
         found[is_next] = Neighbour(title, permalink(_date(day), slug))
     return found[0], found[1]
+
+
+def json_ld(request, post, terms: PostTerms, site_name: str) -> str:
+    """A schema.org BlogPosting for `post`, in a script element safe from injection."""
+    author = post.author
+    author_url = reverse("blog:author", kwargs={"username": author.get_username()})
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title,
+        "description": post.summary,
+        "dateModified": post.updated_at.isoformat(),
+        "author": {
+            "@type": "Person",
+            "name": author.display_name,
+            "url": request.build_absolute_uri(author_url),
+        },
+        "mainEntityOfPage": {
+            "@type": "WebPage",
+            "@id": request.build_absolute_uri(post.get_absolute_url()),
+        },
+        "publisher": {"@type": "Organization", "name": site_name},
+        "articleSection": [category.name for category in terms.categories],
+        "keywords": [tag.name for tag in terms.tags],
+    }
+    if post.published_at is not None:
+        data["datePublished"] = post.published_at.isoformat()
+    if post.page_image:
+        data["image"] = [request.build_absolute_uri(post.page_image.url)]
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_SCRIPT_SAFE_JSON)),  # noqa: S308  # nosec B308 B703
+    )
 
 
 def _tag_url(slug: str) -> str:

@@ -105,6 +105,13 @@ class PostQuerySet(models.QuerySet):
 
 
 class CategoryQuerySet(models.QuerySet):
+    def navigation(self) -> list[tuple[str, str]]:
+        """The header's links: top-level categories as (name, address) pairs."""
+        return [
+            (category.name, category.get_absolute_url())
+            for category in self.filter(parent=None)
+        ]
+
     def descendant_ids(self, category) -> list[int]:
         """The ids of `category` and every category below it (one query)."""
         children: dict[int | None, list[int]] = {}

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.template import engines, loader
+from django.template import engines
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from blog.models import Post
-from comments import avatars, display
+from comments import avatars, display, reads
 from comments.forms import CommentForm, render_comment_form
 from comments.identity import (
     Kind,
@@ -58,9 +58,17 @@ _local_rows = pagecache.LocalCopies(
 )
 
 
-def discussion_html(request, post, *, csrf_token) -> str:
+def comment_section(request, post, *, csrf_token) -> str:
+    """The discussion of the post page. On pages the page cache keeps, a part of its
+    own: a change to the post's comments draws only this again."""
+    html = discussion_html(request, post, csrf_token=csrf_token)
+    return pagecache.hole(request, "discussion", post.pk, html)
+
+
+def discussion_html(request, post, *, csrf_token, keep_rows: bool = False) -> str:
     """The count heading, the threaded comments and the "Leave a Reply" form, as
-    `request`'s reader sees them."""
+    `request`'s reader sees them. With `keep_rows`, each top-level thread's rows are
+    kept in the shared cache (see _rows)."""
     discussion = pagecache.per_site_version(
         request, ("comment settings",), CommentSettings.load
     )
@@ -69,7 +77,9 @@ def discussion_html(request, post, *, csrf_token) -> str:
         if hasattr(request, "session")
         else []
     )
-    thread_html = _render_thread(post, own_ids, _page_number(request), discussion)
+    thread_html = _render_thread(
+        post, own_ids, _page_number(request), discussion, keep_rows=keep_rows
+    )
     identity = identity_for_request(request)
     networks = (
         []
@@ -95,10 +105,13 @@ def discussion_html(request, post, *, csrf_token) -> str:
             .only("pk", "author_name")
             .first()
         )
-    return loader.render_to_string(
-        "comments/tags/comment_section.html",
+    # "Show Gravatar avatars" off means no picture from elsewhere, this one too.
+    identity_avatar = (
+        identity.avatar_url if identity and discussion.external_avatars else ""
+    )
+    template = engines["jinja2"].get_template("comments/comment_section.html")
+    html = template.render(
         {
-            "request": request,
             "csrf_token": csrf_token,
             "post": post,
             "thread_html": thread_html,
@@ -107,16 +120,14 @@ def discussion_html(request, post, *, csrf_token) -> str:
             "identity": identity,
             "networks": networks,
             "identity_network": Kind.NETWORKS.get(identity.kind) if identity else None,
-            # "Show Gravatar avatars" off means no picture from elsewhere, this one too.
-            "identity_avatar": (
-                identity.avatar_url if identity and discussion.external_avatars else ""
-            ),
+            "identity_avatar": identity_avatar,
             "closed_reason": closed_reason,
             "reply_to": reply_to,
             "site_name": settings.COLOPHON_SITE_NAME,
-            "user": request.user,
-        },
+            "reply_template": gettext("Reply to %s"),
+        }
     )
+    return mark_safe(html)  # noqa: S308 - an autoescaped template's output  # nosec B308 B703
 
 
 def cached_page_discussion(request, post_id: int) -> str:
@@ -128,7 +139,9 @@ def cached_page_discussion(request, post_id: int) -> str:
         ("discussion post", post_id),
         lambda: Post.objects.defer("body", "body_html").get(pk=post_id),
     )
-    return discussion_html(request, post, csrf_token=csrf_placeholder())
+    return discussion_html(
+        request, post, csrf_token=csrf_placeholder(), keep_rows=pagecache.enabled()
+    )
 
 
 def _page_number(request) -> int | None:
@@ -180,17 +193,16 @@ def _form_for(request, post, identity, discussion) -> CommentForm:
     )
 
 
-def _render_thread(post, own_ids, page, discussion) -> str:
+def _render_thread(post, own_ids, page, discussion, *, keep_rows: bool) -> str:
     """The count heading, the threaded comments of one page and the page links.
 
     The outline of every visible comment (id, parent, status, last change) is
-    enough to cut the page and find the page's kept rows; only the comments whose
-    rows must be drawn are then read in full, so a discussion drawn again after
-    one approval reads one thread, and one of thousands of comments costs one
-    short row each for the rest.
+    enough to cut the page (and find the page's kept rows); only the comments
+    whose rows must be drawn are then read in full, so one page of thousands of
+    comments costs one short row each for the rest, and a discussion drawn again
+    after one approval reads one thread.
     """
-    visible = Comment.objects.for_post(post).visible_to(own_ids)
-    outline = visible.thread_outline()
+    outline = reads.thread_outline(post.pk, own_ids)
     thread = build_thread(
         outline,
         max_depth=discussion.thread_depth,
@@ -199,9 +211,10 @@ def _render_thread(post, own_ids, page, discussion) -> str:
     )
 
     def read_comments(pks: list[int]) -> dict:
-        # All of them (a cold cache): no list of ids to send.
-        shown = visible if len(pks) == len(outline) else visible.filter(pk__in=pks)
-        return {row.pk: row for row in shown.thread_rows(ordered=False)}
+        # All of them (the whole discussion on one page): no list of ids to send.
+        return reads.shown_comments(
+            post.pk, own_ids, None if len(pks) == len(outline) else pks
+        )
 
     approved = Comment.Status.APPROVED
     return _thread_html(
@@ -209,7 +222,7 @@ def _render_thread(post, own_ids, page, discussion) -> str:
         thread,
         sum(1 for _, _, status, _ in outline if status == approved),
         discussion,
-        keep_rows=pagecache.enabled(),
+        keep_rows=keep_rows,
         read_comments=read_comments,
     )
 

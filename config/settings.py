@@ -117,14 +117,25 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "config.context_processors.page_cache_csrf",
             ],
+            "libraries": {"layout": "config.layout"},
         },
     },
     {
-        # Only the hot fragments (config/jinja2.py), from each app's jinja2/ folder.
+        # The site's frame and the post page (config/jinja2.py): templates/jinja2/
+        # and each app's jinja2/ folder.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": True,
-        "OPTIONS": {"environment": "config.jinja2.environment"},
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
+                "config.context_processors.page_cache_csrf",
+            ],
+        },
     },
 ]
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from blog.models import Post
+from comments.identity import identity_for_request
+from config import pagecache
 from config.pagecache import csrf_placeholder
 from likes.summary import like_summary
+
+
+def like_section(request, post, *, csrf_token) -> str:
+    """The likes block of the post page. On pages the page cache keeps, a part of
+    its own: a like draws only this again."""
+    html = like_section_html(post, identity_for_request(request), csrf_token=csrf_token)
+    return pagecache.hole(request, "likes", post.pk, mark_safe(html))  # noqa: S308 - template output  # nosec B308 B703
 
 
 def like_section_html(post, identity, *, csrf_token) -> str:

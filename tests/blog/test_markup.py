@@ -2,6 +2,8 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from blog.markup import (
     ALLOWED_ATTRIBUTES,
@@ -13,6 +15,7 @@ from blog.markup import (
     render_markdown,
     render_wordpress_html,
     sanitize_html,
+    web_url,
 )
 from blog.models import Post
 from tests.factories import PostFactory
@@ -500,3 +503,24 @@ def test_body_is_rendered_again_on_every_save(author):
 
     assert post.body_html == "<p><strong>new</strong></p>"
     assert post.body_text == "new"
+
+
+# --- Links to readers' websites ------------------------------------------------
+
+
+@given(
+    start=st.sampled_from(
+        ["http://", "HTTPS://", "https:", "javascript:", " http://", "ht\ttp://", ""]
+    ),
+    rest=st.text(max_size=30),
+)
+def test_only_http_and_https_addresses_become_links(start, rest):
+    value = start + rest
+
+    kept = web_url(value)
+
+    # Browsers drop tabs and newlines inside a scheme: "ht\ttp:" is "http:".
+    scheme = re.sub(r"[\t\n\r]", "", kept).split(":", 1)[0].lower()
+    assert kept == "" or scheme in ("http", "https")
+    if start.strip().lower() in ("http://", "https://"):
+        assert kept == value.strip()

@@ -132,7 +132,7 @@ def test_published_post_is_served_at_its_permalink(client, post):
     response = client.get(post.get_absolute_url())
 
     assert response.status_code == 200
-    assert response.context["post"] == post
+    assert f'<h1 class="post-title" id="post-title">{post.title}</h1>' in response.text
 
 
 def test_draft_is_not_found_for_readers(client, author):

@@ -195,8 +195,9 @@ def test_a_path_override_loosens_only_that_path(settings):
 # --- Templates ---------------------------------------------------------------
 
 TEMPLATE_DIRS = [
-    Path(settings.BASE_DIR) / "templates",
+    Path(settings.BASE_DIR) / "templates",  # with templates/jinja2
     *sorted(Path(settings.BASE_DIR).glob("*/templates")),
+    *sorted(Path(settings.BASE_DIR).glob("*/jinja2")),
 ]
 INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 INLINE_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
