@@ -40,6 +40,12 @@ def test_post_page_shows_title_date_byline_and_body(client, post):
     assert "<em>emphasis</em>" in html
 
 
+def test_the_date_and_the_byline_read_as_separate_words(client, post):
+    html = client.get(post.get_absolute_url()).content.decode()
+
+    assert re.search(r'</time>\s+<span class="byline">by <a', html)
+
+
 def test_post_page_lists_categories_and_tags(client, author):
     post = PostFactory(
         author=author,
