@@ -14,6 +14,7 @@ from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import router
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -21,9 +22,10 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from taggit.models import Tag, TaggedItem
 
+from accounts.models import AuthorProfile
 from blog.markup import web_url
 from blog.models import Category, Link, LinkList, Post, permalink
-from config.sql import read_rows
+from config.sql import ModelColumns, read_rows
 
 # Inside <script> the HTML parser ends at "</script>" whatever JSON thinks, so
 # markup characters are written as JSON escapes (as Django's json_script does).
@@ -87,6 +89,42 @@ class ShownLinkList:
 class Neighbour:
     title: str
     url: str
+
+
+def published_post(published_on: dt.date, slug: str) -> Post | None:
+    """The published post at this address with its author and the author's profile,
+    as Post.objects.published().for_page() reads it, without compiling that query
+    on every request (one query)."""
+    rows = read_rows(
+        Post,
+        _published_post_sql(),
+        [
+            published_on,
+            slug,
+            Post.Status.PUBLISHED,
+            Post.Status.SCHEDULED,
+            timezone.now(),
+        ],
+    )
+    if not rows:
+        return None
+    db = router.db_for_read(Post)
+    post_columns, author_columns, profile_columns = _page_post_columns()
+    values = list(rows[0])
+    ends = (
+        len(post_columns.fields),
+        len(post_columns.fields) + len(author_columns.fields),
+    )
+    post = post_columns.instance(db, values[: ends[0]])
+    author = author_columns.instance(db, values[ends[0] : ends[1]])
+    profile = None
+    if values[ends[1]] is not None:
+        profile = profile_columns.instance(db, values[ends[1] :])
+        AuthorProfile.user.field.set_cached_value(profile, author)
+    # What select_related() would have cached, a missing profile included.
+    Post.author.field.set_cached_value(post, author)
+    AuthorProfile.user.field.remote_field.set_cached_value(author, profile)
+    return post
 
 
 def post_terms(post) -> PostTerms:
@@ -184,6 +222,34 @@ def _date(value) -> dt.date:
 def _post_type_id() -> int:
     # ContentType keeps its own per-process cache.
     return ContentType.objects.get_for_model(Post).pk
+
+
+@cache
+def _page_post_columns() -> tuple[ModelColumns, ModelColumns, ModelColumns]:
+    """The post (without its source and search text), its author and the profile."""
+    author = Post._meta.get_field("author").related_model
+    return (
+        ModelColumns(Post, leave_out=("body", "body_text")),
+        ModelColumns(author),
+        ModelColumns(AuthorProfile),
+    )
+
+
+@cache
+def _published_post_sql() -> str:
+    post, author, profile = _page_post_columns()
+    user = author.model._meta
+    selected = ", ".join(post.select("p") + author.select("u") + profile.select("a"))
+    author_id = Post._meta.get_field("author").column
+    profile_user = AuthorProfile._meta.get_field("user").column
+    return (
+        f"SELECT {selected} FROM {Post._meta.db_table} p"  # noqa: S608  # nosec B608
+        f" JOIN {user.db_table} u ON u.{user.pk.column} = p.{author_id}"
+        f" LEFT JOIN {AuthorProfile._meta.db_table} a"
+        f" ON a.{profile_user} = u.{user.pk.column}"
+        " WHERE p.published_on = %s AND p.slug = %s"
+        " AND p.status IN (%s, %s) AND p.published_at <= %s"
+    )
 
 
 @cache

@@ -1,5 +1,6 @@
 """Reader pages: home and search, archives, the post page and its preview."""
 
+import datetime as dt
 import logging
 
 from django.conf import settings
@@ -172,6 +173,24 @@ class PostDetailView(PostPageMixin, DateDetailView):
     day_format = "%d"
     # Visibility is the queryset's business: editors may look at a scheduled post.
     allow_future = True
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        if user.is_authenticated and user.is_staff:
+            return super().get_object(queryset)  # may be a preview
+        # Readers: the published post, read without compiling a query each time.
+        try:
+            day = dt.date(
+                int(self.kwargs["year"]),
+                int(self.kwargs["month"]),
+                int(self.kwargs["day"]),
+            )
+        except ValueError as error:
+            raise Http404(_("No such date.")) from error
+        post = post_page.published_post(day, self.kwargs["slug"])
+        if post is None:
+            raise Http404(_("No post found at this address."))
+        return post
 
 
 class PostPreviewView(PostPageMixin, DetailView):
