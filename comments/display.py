@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -57,30 +58,37 @@ def _stamper():
 
 
 def words() -> dict[str, str]:
-    """The thread's fixed wording, translated once per thread, not per comment."""
+    """The thread's fixed wording, translated (and escaped for HTML) once per
+    thread, not per comment."""
     return {
-        "says": gettext("says:"),
-        "reply": gettext("Reply"),
-        "awaiting": gettext("Your comment is awaiting moderation."),
+        "says": escape(gettext("says:")),
+        "reply": escape(gettext("Reply")),
+        "awaiting": escape(gettext("Your comment is awaiting moderation.")),
     }
 
 
 def prepare(comments, *, external_avatars: bool) -> None:
-    """Set on each comment what the thread shows: `avatar`, `link` (an http(s)
-    address or ""), `iso` (its time for machines), `posted_at` ("November 24, 2026
-    at 3:05 p.m.") and `reply_label` ("Reply to Anna")."""
+    """Set on each comment what the thread shows, escaped for HTML (the row
+    template prints them as they are): `name`, `avatar`, `link` (an http(s) address
+    or ""), `iso` (its time for machines), `posted_at` ("November 24, 2026 at 3:05
+    p.m.") and `reply_label` ("Reply to Anna"). `body_html` was made safe when the
+    comment was saved."""
     posted_at = gettext("%(date)s at %(time)s")
     reply_to = gettext("Reply to %(name)s")
     stamp_of = _stamper()
     for comment in comments:
-        comment.avatar = avatar_for(
-            email=comment.author_email,
-            avatar_url=comment.avatar_url,
-            seed=f"{comment.identity_kind}:{comment.author_name}",
-            external=external_avatars,
+        name = comment.author_name
+        comment.name = escape(name)
+        comment.avatar = escape(
+            avatar_for(
+                email=comment.author_email,
+                avatar_url=comment.avatar_url,
+                seed=f"{comment.identity_kind}:{name}",
+                external=external_avatars,
+            )
         )
-        comment.link = web_url(comment.author_url)
+        comment.link = escape(web_url(comment.author_url))
         shown = stamp_of(comment.created_at)
-        comment.iso = shown.iso
-        comment.posted_at = posted_at % {"date": shown.date, "time": shown.time}
-        comment.reply_label = reply_to % {"name": comment.author_name}
+        comment.iso = escape(shown.iso)
+        comment.posted_at = escape(posted_at % {"date": shown.date, "time": shown.time})
+        comment.reply_label = escape(reply_to % {"name": name})

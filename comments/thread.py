@@ -27,7 +27,7 @@ class ThreadComment:
 
     __slots__ = (
         *THREAD_COLUMNS,
-        *("avatar", "link", "iso", "posted_at", "reply_label"),
+        *("name", "avatar", "link", "iso", "posted_at", "reply_label"),
     )
 
     def __init__(self, *columns) -> None:
