@@ -29,13 +29,17 @@ class Growth:
 
 def thread_render_growth(post_pk: int) -> list[Growth]:
     from blog.models import Post
-    from comments.models import Comment, CommentSettings
+    from comments.models import CommentSettings
+    from comments.reads import shown_comments
     from comments.rendering import render_thread
 
     post = Post.objects.get(pk=post_pk)
     unpaged = copy.copy(CommentSettings.load())
     unpaged.per_page = 0
-    comments = Comment.objects.for_post(post).visible_to([]).thread_rows()
+    # Oldest first, as the outline orders them.
+    comments = sorted(
+        shown_comments(post.pk).values(), key=lambda c: (c.created_at, c.pk)
+    )
     growth = []
     for size in SIZES:
         first = comments[:size]

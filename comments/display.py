@@ -67,28 +67,35 @@ def words() -> dict[str, str]:
     }
 
 
-def prepare(comments, *, external_avatars: bool) -> None:
-    """Set on each comment what the thread shows, escaped for HTML (the row
-    template prints them as they are): `name`, `avatar`, `link` (an http(s) address
-    or ""), `iso` (its time for machines), `posted_at` ("November 24, 2026 at 3:05
-    p.m.") and `reply_label` ("Reply to Anna"). `body_html` was made safe when the
-    comment was saved."""
+def shown(comments, *, external_avatars: bool) -> dict[int, tuple]:
+    """What the thread shows of each comment (comments.thread.CommentRow), by pk:
+    (pk, status, name, link, avatar, iso, posted_at, body_html, reply_label), every
+    value escaped for HTML, as the row template prints them as they are. `link` is
+    an http(s) address or "", `iso` the time for machines, `posted_at` "November
+    24, 2026 at 3:05 p.m.", `reply_label` "Reply to Anna". `body_html` was made
+    safe when the comment was saved."""
     posted_at = gettext("%(date)s at %(time)s")
     reply_to = gettext("Reply to %(name)s")
     stamp_of = _stamper()
+    drawn = {}
     for comment in comments:
         name = comment.author_name
-        comment.name = escape(name)
-        comment.avatar = escape(
-            avatar_for(
-                email=comment.author_email,
-                avatar_url=comment.avatar_url,
-                seed=f"{comment.identity_kind}:{name}",
-                external=external_avatars,
-            )
+        avatar = avatar_for(
+            email=comment.author_email,
+            avatar_url=comment.avatar_url,
+            seed=f"{comment.identity_kind}:{name}",
+            external=external_avatars,
         )
-        comment.link = escape(web_url(comment.author_url))
-        shown = stamp_of(comment.created_at)
-        comment.iso = escape(shown.iso)
-        comment.posted_at = escape(posted_at % {"date": shown.date, "time": shown.time})
-        comment.reply_label = escape(reply_to % {"name": name})
+        when = stamp_of(comment.created_at)
+        drawn[comment.pk] = (
+            comment.pk,
+            comment.status,
+            escape(name),
+            escape(web_url(comment.author_url)),
+            escape(avatar),
+            when.iso,  # digits, "-", ":", "+" and "T" only
+            escape(posted_at % {"date": when.date, "time": when.time}),
+            comment.body_html,
+            escape(reply_to % {"name": name}),
+        )
+    return drawn

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from django.db import connections, models
-from django.db.models.functions import Cast
+from django.db import models
 
-from comments.thread import THREAD_COLUMNS, ThreadComment
+from comments.thread import THREAD_COLUMNS
 
 
 class CommentQuerySet(models.QuerySet):
@@ -31,29 +30,6 @@ class CommentQuerySet(models.QuerySet):
     def for_thread(self) -> CommentQuerySet:
         """The columns a thread renders, oldest first, in one query."""
         return self.only(*THREAD_COLUMNS).order_by("created_at", "pk")
-
-    def thread_outline(self) -> list[tuple[int, int | None, str, str]]:
-        """Every comment's (pk, parent pk, status, last change), oldest first: enough
-        to build the thread, cut one page of it and find its kept rows. The last
-        change is Comment.updated_at as the database writes it: a key, never shown."""
-        outline = (
-            self.order_by("created_at", "pk")
-            # Text, not datetimes: parsing a thousand timestamps cost over 0.5 ms.
-            .annotate(changed=Cast("updated_at", models.TextField()))
-            .values_list("pk", "parent_id", "status", "changed")
-        )
-        # The database's own tuples: Django's row iteration cost more than the
-        # query for a thousand rows, and none of these columns needs converting.
-        sql, params = outline.query.sql_with_params()
-        with connections[outline.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def thread_rows(self, *, ordered: bool = True) -> list[ThreadComment]:
-        """for_thread() as light rows rather than model instances: a thread has up
-        to thousands of comments and building models cost more than rendering."""
-        rows = self.for_thread() if ordered else self.order_by()
-        return [ThreadComment(*row) for row in rows.values_list(*THREAD_COLUMNS)]
 
     def by_identity(self, key: str) -> CommentQuerySet:
         return self.filter(identity_key=key)

@@ -14,7 +14,7 @@ from functools import cache
 from django.utils.dateparse import parse_datetime
 
 from comments.models import Comment
-from comments.thread import THREAD_COLUMNS, ThreadComment
+from comments.thread import THREAD_COLUMNS, CommentRow
 from config.sql import read_rows
 
 APPROVED = Comment.Status.APPROVED
@@ -37,19 +37,17 @@ def thread_outline(post_id: int, own_ids=()) -> list[tuple[int, int | None, str,
 
 def shown_comments(
     post_id: int, own_ids=(), pks: list[int] | None = None
-) -> dict[int, ThreadComment]:
+) -> dict[int, CommentRow]:
     """The visible comments `pks` (all, when None) of the post, in full, by pk."""
     visible, params = _visible(own_ids)
     sql = f"SELECT {_columns()} FROM {_table()} WHERE post_id = %s AND {visible}"  # noqa: S608  # nosec B608
     if pks is not None:
         sql += f" AND id IN ({_marks(pks)})"
         params = [*params, *pks]
-    shown = {}
-    for row in _read(sql, [post_id, *params]):
-        comment = ThreadComment(*row)
-        comment.created_at = _aware(comment.created_at)
-        shown[comment.pk] = comment
-    return shown
+    return {
+        row[0]: CommentRow(*row[:4], _aware(row[4]), *row[5:])
+        for row in _read(sql, [post_id, *params])
+    }
 
 
 def _visible(own_ids) -> tuple[str, list]:

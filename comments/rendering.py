@@ -228,22 +228,28 @@ def _render_thread(post, own_ids, page, discussion, *, keep_rows: bool) -> str:
 
 
 def render_thread(post, comments: list, *, page, discussion) -> str:
-    """`comments` (oldest first, thread_rows()) as the thread of one page, every row
-    drawn afresh; no queries."""
+    """`comments` (comments.thread.CommentRow, oldest first) as the thread of one
+    page, every row drawn afresh; no queries."""
     thread = build_thread(
-        [(c.pk, c.parent_id, c) for c in comments],
+        [(c.pk, c.parent_id) for c in comments],
         max_depth=discussion.thread_depth,
         per_page=discussion.per_page,
         page=page,
     )
-    for node in thread.nodes:
-        node.comment = node.comment[2]
+    by_pk = {c.pk: c for c in comments}
     approved_count = sum(1 for c in comments if c.status == Comment.Status.APPROVED)
-    return _thread_html(post, thread, approved_count, discussion, keep_rows=False)
+    return _thread_html(
+        post,
+        thread,
+        approved_count,
+        discussion,
+        keep_rows=False,
+        read_comments=lambda pks: by_pk,
+    )
 
 
 def _thread_html(
-    post, thread, approved_count, discussion, *, keep_rows: bool, read_comments=None
+    post, thread, approved_count, discussion, *, keep_rows: bool, read_comments
 ) -> str:
     rows = _rows(
         thread.nodes, discussion, keep_rows=keep_rows, read_comments=read_comments
@@ -262,14 +268,14 @@ def _thread_html(
     )
 
 
-def _rows(nodes, discussion, *, keep_rows: bool, read_comments=None) -> str:
+def _rows(nodes, discussion, *, keep_rows: bool, read_comments) -> str:
     """The nodes' comment rows, one after another.
 
-    When `keep_rows`, each top-level comment's thread (it and its replies) is
-    looked up in this process's copies, then in the shared cache; only the threads
-    found in neither are drawn, from their comments as `read_comments(pks)` reads
-    them in full (the nodes then hold outline rows, thread_outline()'s tuples),
-    and kept.
+    The nodes hold outline rows (their first item the comment's pk). When
+    `keep_rows`, each top-level comment's thread (it and its replies) is looked up
+    in this process's copies, then in the shared cache; only the threads found in
+    neither are drawn, from their comments as `read_comments(pks)` reads them in
+    full (CommentRow by pk), and kept.
     """
     threads = _threads(nodes)
     keys = []
@@ -281,27 +287,28 @@ def _rows(nodes, discussion, *, keep_rows: bool, read_comments=None) -> str:
     complete = set(missing)
     # A post without comments reads its (empty) rows too, so a page runs as many
     # queries at no comment as at a thousand.
-    if read_comments is not None and (missing or not threads):
-        full = read_comments(
+    full = (
+        read_comments(
             [node.comment[0] for number in missing for node in threads[number]]
         )
-        for number in missing:
-            for node in threads[number]:
-                node.comment = full.get(node.comment[0])
-            # A comment deleted since the outline was read is left out, and its
-            # thread not kept under a key that still counts it.
-            if any(node.comment is None for node in threads[number]):
-                complete.discard(number)
-                threads[number] = [n for n in threads[number] if n.comment]
-    # Only the comments drawn now need their display fields.
-    display.prepare(
-        (node.comment for number in missing for node in threads[number]),
-        external_avatars=discussion.external_avatars,
+        if missing or not threads
+        else {}
     )
+    # Only the comments drawn now need their display values.
+    shown = display.shown(full.values(), external_avatars=discussion.external_avatars)
     draw = _rows_macro()
     words = display.words()
     for number in missing:
-        drawn[number] = str(draw(threads[number], words)).strip()
+        nodes = [
+            (shown[node.comment[0]], node.depth, node.can_reply)
+            for node in threads[number]
+            if node.comment[0] in shown
+        ]
+        # A comment deleted since the outline was read is left out, and its
+        # thread not kept under a key that still counts it.
+        if len(nodes) < len(threads[number]):
+            complete.discard(number)
+        drawn[number] = str(draw(nodes, words)).strip()
     if keep_rows and complete:
         cache.set_many({keys[n]: drawn[n] for n in complete}, ROW_CACHE_SECONDS)
     return mark_safe("\n".join(filter(None, drawn)))  # noqa: S308 - rows our template drew  # nosec B308 B703

@@ -4,35 +4,27 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-# What the thread shows of a comment, as CommentQuerySet.thread_rows() reads it.
-THREAD_COLUMNS = (
-    "pk",
-    "post_id",
-    "parent_id",
-    "status",
-    "created_at",
-    "author_name",
-    "author_url",
-    "avatar_url",
-    "author_email",
-    "identity_kind",
-    "body_html",
-)
+from datetime import datetime
+from typing import NamedTuple
 
 
-class ThreadComment:
-    """One comment of a thread: its columns, then what comments.display.prepare()
-    works out for the template."""
+class CommentRow(NamedTuple):
+    """What the thread shows of a comment, as comments.reads reads it."""
 
-    __slots__ = (
-        *THREAD_COLUMNS,
-        *("name", "avatar", "link", "iso", "posted_at", "reply_label"),
-    )
+    pk: int
+    post_id: int
+    parent_id: int | None
+    status: str
+    created_at: datetime
+    author_name: str
+    author_url: str
+    avatar_url: str
+    author_email: str
+    identity_kind: str
+    body_html: str
 
-    def __init__(self, *columns) -> None:
-        for name, value in zip(THREAD_COLUMNS, columns, strict=True):
-            setattr(self, name, value)
+
+THREAD_COLUMNS = CommentRow._fields
 
 
 @dataclass(slots=True)
@@ -61,7 +53,7 @@ def build_thread(
     rows: list, *, max_depth: int, per_page: int, page: int | None
 ) -> ThreadPage:
     """Nest `rows` (oldest first; each a tuple whose first two items are the
-    comment's pk and parent's pk, as CommentQuerySet.thread_outline() reads them)
+    comment's pk and parent's pk, as comments.reads.thread_outline() reads them)
     under their parents and cut one page of top-level threads (oldest first). Each
     node's `comment` is its row. A reply whose parent is not shown is shown at the
     top level."""
