@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -38,8 +39,7 @@ _SCRIPT_SAFE_JSON = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """A category or tag as a post shows it."""
 
     name: str
@@ -63,8 +63,7 @@ class PostTerms:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ShownLink:
+class ShownLink(NamedTuple):
     address: str
     text: str
     is_internal: bool
@@ -85,8 +84,7 @@ class ShownLinkList:
         return len(self.links) == 1 and bool(self.lead_in)
 
 
-@dataclass(frozen=True, slots=True)
-class Neighbour:
+class Neighbour(NamedTuple):
     title: str
     url: str
 
