@@ -26,7 +26,7 @@ from taggit.models import Tag, TaggedItem
 from accounts.models import AuthorProfile
 from blog.markup import web_url
 from blog.models import Category, Link, LinkList, Post, permalink
-from config.sql import ModelColumns, read_rows
+from config.sql import ModelColumns, read_rows, table
 
 # Inside <script> the HTML parser ends at "</script>" whatever JSON thinks, so
 # markup characters are written as JSON escapes (as Django's json_script does).
@@ -103,6 +103,7 @@ def published_post(published_on: dt.date, slug: str) -> Post | None:
             Post.Status.SCHEDULED,
             timezone.now(),
         ],
+        prepared=True,
     )
     if not rows:
         return None
@@ -129,7 +130,7 @@ def post_terms(post) -> PostTerms:
     """The post's categories and tags, each by name (one query)."""
     categories, tags = [], []
     for is_tag, name, slug in read_rows(
-        Post, _terms_sql(), [post.pk, post.pk, _post_type_id()]
+        Post, _terms_sql(), [post.pk, post.pk, _post_type_id()], prepared=True
     ):
         if is_tag:
             tags.append(Term(name, _tag_url(slug)))
@@ -147,6 +148,7 @@ def shown_link_lists(post) -> list[ShownLinkList]:
         Link,
         _links_sql(),
         [post.pk, Post.Status.PUBLISHED, Post.Status.SCHEDULED, timezone.now()],
+        prepared=True,
     )
     for list_id, heading, lead_in, url, title, target, target_title, slug, day in rows:
         if not lists or lists[-1].pk != list_id:
@@ -168,7 +170,10 @@ def neighbours(post) -> tuple[Neighbour | None, Neighbour | None]:
     at, pk = post.published_at, post.pk
     found: list[Neighbour | None] = [None, None]
     for is_next, title, slug, day in read_rows(
-        Post, _neighbours_sql(), [*published, at, at, pk, *published, at, at, pk]
+        Post,
+        _neighbours_sql(),
+        [*published, at, at, pk, *published, at, at, pk],
+        prepared=True,
     ):
         found[is_next] = Neighbour(title, permalink(_date(day), slug))
     return found[0], found[1]
@@ -241,9 +246,9 @@ def _published_post_sql() -> str:
     author_id = Post._meta.get_field("author").column
     profile_user = AuthorProfile._meta.get_field("user").column
     return (
-        f"SELECT {selected} FROM {Post._meta.db_table} p"  # noqa: S608  # nosec B608
-        f" JOIN {user.db_table} u ON u.{user.pk.column} = p.{author_id}"
-        f" LEFT JOIN {AuthorProfile._meta.db_table} a"
+        f"SELECT {selected} FROM {table(Post)} p"  # noqa: S608  # nosec B608
+        f" JOIN {table(author.model)} u ON u.{user.pk.column} = p.{author_id}"
+        f" LEFT JOIN {table(AuthorProfile)} a"
         f" ON a.{profile_user} = u.{user.pk.column}"
         " WHERE p.published_on = %s AND p.slug = %s"
         " AND p.status IN (%s, %s) AND p.published_at <= %s"
@@ -252,15 +257,14 @@ def _published_post_sql() -> str:
 
 @cache
 def _terms_sql() -> str:
-    category, through = Category._meta, Post.categories.through._meta
-    tag, tagged = Tag._meta, TaggedItem._meta
+    through = Post.categories.through
     return (
         # Categories in their model's order (by name), then tags by name.
         "SELECT 0, c.name, c.slug"  # noqa: S608  # nosec B608
-        f" FROM {category.db_table} c JOIN {through.db_table} pc"
+        f" FROM {table(Category)} c JOIN {table(through)} pc"
         " ON pc.category_id = c.id WHERE pc.post_id = %s"
         " UNION ALL SELECT 1, t.name, t.slug"
-        f" FROM {tag.db_table} t JOIN {tagged.db_table} ti ON ti.tag_id = t.id"
+        f" FROM {table(Tag)} t JOIN {table(TaggedItem)} ti ON ti.tag_id = t.id"
         " WHERE ti.object_id = %s AND ti.content_type_id = %s"
         " ORDER BY 1, 2"
     )
@@ -271,9 +275,9 @@ def _links_sql() -> str:
     return (
         "SELECT ll.id, ll.heading, ll.lead_in, l.url, l.title, l.target_post_id,"  # noqa: S608  # nosec B608
         " t.title, t.slug, t.published_on"
-        f" FROM {LinkList._meta.db_table} ll"
-        f" JOIN {Link._meta.db_table} l ON l.link_list_id = ll.id"
-        f" LEFT JOIN {Post._meta.db_table} t ON t.id = l.target_post_id"
+        f" FROM {table(LinkList)} ll"
+        f" JOIN {table(Link)} l ON l.link_list_id = ll.id"
+        f" LEFT JOIN {table(Post)} t ON t.id = l.target_post_id"
         " WHERE ll.post_id = %s AND (l.target_post_id IS NULL"
         " OR (t.status IN (%s, %s) AND t.published_at <= %s))"
         " ORDER BY ll.position, ll.id, l.position, l.id"
@@ -289,7 +293,7 @@ def _neighbours_sql() -> str:
         " AND (published_at {op} %s OR (published_at = %s AND id {op} %s))"
         " ORDER BY published_at {order}, id {order} LIMIT 1"
     )
-    table = Post._meta.db_table
-    before = side.format(is_next=0, table=table, op="<", order="DESC")
-    after = side.format(is_next=1, table=table, op=">", order="ASC")
+    posts = table(Post)
+    before = side.format(is_next=0, table=posts, op="<", order="DESC")
+    after = side.format(is_next=1, table=posts, op=">", order="ASC")
     return f"SELECT * FROM ({before}) b UNION ALL SELECT * FROM ({after}) a"  # noqa: S608  # nosec B608

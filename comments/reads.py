@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from comments.models import Comment
 from comments.thread import THREAD_COLUMNS, CommentRow
-from config.sql import read_rows
+from config.sql import read_rows, table
 
 APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING
@@ -32,6 +32,7 @@ def thread_outline(post_id: int, own_ids=()) -> list[tuple[int, int | None, str,
         f"SELECT id, parent_id, status, CAST(updated_at AS TEXT) FROM {_table()}"  # noqa: S608  # nosec B608
         f" WHERE post_id = %s AND {visible} ORDER BY created_at, id",
         [post_id, *params],
+        fixed=not own_ids,
     )
 
 
@@ -44,10 +45,8 @@ def shown_comments(
     if pks is not None:
         sql += f" AND id IN ({_marks(pks)})"
         params = [*params, *pks]
-    return {
-        row[0]: CommentRow(*row[:4], _aware(row[4]), *row[5:])
-        for row in _read(sql, [post_id, *params])
-    }
+    rows = _read(sql, [post_id, *params], fixed=not own_ids and pks is None)
+    return {row[0]: CommentRow(*row[:4], _aware(row[4]), *row[5:]) for row in rows}
 
 
 def _visible(own_ids) -> tuple[str, list]:
@@ -64,13 +63,14 @@ def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def _read(sql: str, params: list) -> list[tuple]:
-    return read_rows(Comment, sql, params)
+def _read(sql: str, params: list, *, fixed: bool) -> list[tuple]:
+    # Prepared only when the text does not vary with the reader or the page.
+    return read_rows(Comment, sql, params, prepared=fixed)
 
 
 @cache
 def _table() -> str:
-    return Comment._meta.db_table
+    return table(Comment)
 
 
 @cache

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import connection
-
 from comments.avatars import avatar_for
 from comments.models import CommentSettings
+from config.sql import read_rows, table
 from likes.models import Like
 
 SHOWN_LIKERS = 10
@@ -44,26 +43,28 @@ def _recent_likes_sql() -> str:
     Written by hand: a cached page draws this block again after every like, and
     compiling the same query with the ORM cost more than running it.
     """
-    like, user = Like._meta, Like._meta.get_field("user").related_model._meta
-    profile = user.get_field("profile").related_model._meta
-    options = CommentSettings._meta
+    user = Like._meta.get_field("user").related_model
+    profile = user._meta.get_field("profile").related_model
     # Table names from the models; every value is a parameter.
     return (
         "SELECT l.name, l.profile_url, l.avatar_url, l.identity_key, u.email,"  # noqa: S608  # nosec B608
         " p.website, COUNT(*) OVER (), s.external_avatars"
-        f" FROM {like.db_table} l"
-        f" LEFT JOIN {user.db_table} u ON u.id = l.user_id"
-        f" LEFT JOIN {profile.db_table} p ON p.user_id = u.id"
-        f" LEFT JOIN {options.db_table} s ON s.id = %s"
+        f" FROM {table(Like)} l"
+        f" LEFT JOIN {table(user)} u ON u.id = l.user_id"
+        f" LEFT JOIN {table(profile)} p ON p.user_id = u.id"
+        f" LEFT JOIN {table(CommentSettings)} s ON s.id = %s"
         " WHERE l.post_id = %s ORDER BY l.created_at DESC, l.id DESC LIMIT %s"
     )
 
 
 def like_summary(post, identity) -> LikeSummary:
     """Count, the most recent likers and whether `identity` is among them."""
-    with connection.cursor() as cursor:
-        cursor.execute(_recent_likes_sql(), [_SETTINGS_ROW, post.pk, SHOWN_LIKERS])
-        recent = cursor.fetchall()
+    recent = read_rows(
+        Like,
+        _recent_likes_sql(),
+        [_SETTINGS_ROW, post.pk, SHOWN_LIKERS],
+        prepared=True,
+    )
     count = recent[0][6] if recent else 0
     likers = []
     for name, profile_url, avatar_url, identity_key, email, website, _n, ext in recent:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from comments.models import CommentSettings
 from comments.services import set_comment_status
 from config import pagecache
+from config.sql import statement_text
 from tests.factories import CommentFactory, LikeFactory, PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -311,7 +312,7 @@ def test_after_an_approval_only_the_discussion_part_is_drawn_again(post, approve
     assert post.body_html in response.content.decode()
     # The post and its comments; not its tags, categories, links or author.
     tables = {
-        q["sql"].split(" FROM ")[1].split()[0].strip('"')
+        statement_text(q["sql"]).split(" FROM ")[1].split()[0].strip('"')
         for q in queries.captured_queries
     }
     assert tables <= {"blog_post", "comments_comment", "socialaccount_socialapp"}
@@ -451,7 +452,7 @@ def test_after_a_like_only_the_likes_part_of_the_stored_page_is_drawn_again(post
     assert "3 thoughts on" in response.content.decode()
     # The most recent likers with the like count; nothing else is looked up.
     tables = [
-        q["sql"].split(" FROM ")[1].split()[0].strip('"')
+        statement_text(q["sql"]).split(" FROM ")[1].split()[0].strip('"')
         for q in queries.captured_queries
     ]
     assert tables == ["likes_like"]

@@ -48,6 +48,7 @@ from blog.views import (
 from comments.identity import local_identity
 from comments.models import Comment
 from config import pagecache
+from config.sql import statement_text
 from likes.models import Like
 from likes.summary import like_summary
 from tests.scale.seeding import Size, seed
@@ -108,9 +109,11 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _indexes_preferred(seeded, db):
-    """No sequential scan unless no index can serve (undone with the test)."""
+    """No sequential scan unless no index can serve (undone with the test); the
+    statements config.sql prepares planned afresh under that setting."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
 
 
 # --- Reading plans -----------------------------------------------------------
@@ -215,13 +218,14 @@ def plan_of(queryset, *, ordered: bool = False) -> Plan:
 
 
 def plans_of(run) -> list[Plan]:
-    """The plan of every SELECT that `run()` sends, in order."""
+    """The plan of every SELECT that `run()` sends, in order (a statement that
+    config.sql prepared is explained as it is executed)."""
     with CaptureQueriesContext(connection) as captured:
         run()
     return [
         explain(query["sql"])
         for query in captured.captured_queries
-        if query["sql"].lstrip().upper().startswith(("SELECT", "WITH"))
+        if statement_text(query["sql"]).lstrip().upper().startswith(("SELECT", "WITH"))
     ]
 
 

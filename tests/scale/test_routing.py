@@ -14,6 +14,7 @@ from django.urls import reverse
 from blog.models import Post
 from config import replica
 from config.routers import PrimaryReplicaRouter
+from config.sql import statement_text
 from tests.factories import AuthorFactory, PostFactory
 
 ALIAS = "replica_1"
@@ -58,10 +59,11 @@ def queries_on_each():
 
 
 def selects(captured, table):
+    texts = [statement_text(q["sql"]) for q in captured.captured_queries]
     return [
-        q["sql"]
-        for q in captured.captured_queries
-        if q["sql"].lstrip().upper().startswith("SELECT") and f'"{table}"' in q["sql"]
+        sql
+        for sql in texts
+        if sql.lstrip().upper().startswith("SELECT") and f'"{table}"' in sql
     ]
 
 
