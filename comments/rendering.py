@@ -15,6 +15,7 @@ import hashlib
 # Only pickle.dumps, for cache keys: nothing is ever unpickled here.
 import pickle  # nosec B403
 import time
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,7 +24,6 @@ from django.core.cache import cache
 from django.template import engines
 from django.urls import get_script_prefix
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from blog.models import Post
@@ -58,17 +58,29 @@ _local_rows = pagecache.LocalCopies(
 )
 
 
-def comment_section(request, post, *, csrf_token) -> str:
-    """The discussion of the post page. On pages the page cache keeps, a part of its
-    own: a change to the post's comments draws only this again."""
-    html = discussion_html(request, post, csrf_token=csrf_token)
-    return pagecache.hole(request, "discussion", post.pk, html)
+def comment_section(request, post, *, csrf_token) -> Iterator[str]:
+    """The discussion of the post page, in pieces of HTML for the page to write out
+    one after another (a discussion is hundreds of kilobytes: joined at each level
+    it was copied over and over). On pages the page cache keeps, a part of its own:
+    a change to the post's comments draws only this again."""
+    opening, closing = pagecache.hole_markers(request, "discussion", post.pk)
+    yield opening
+    yield from _discussion_pieces(request, post, csrf_token=csrf_token)
+    yield closing
 
 
 def discussion_html(request, post, *, csrf_token, keep_rows: bool = False) -> str:
     """The count heading, the threaded comments and the "Leave a Reply" form, as
     `request`'s reader sees them. With `keep_rows`, each top-level thread's rows are
     kept in the shared cache (see _rows)."""
+    return "".join(
+        _discussion_pieces(request, post, csrf_token=csrf_token, keep_rows=keep_rows)
+    )
+
+
+def _discussion_pieces(
+    request, post, *, csrf_token, keep_rows: bool = False
+) -> Iterator[str]:
     discussion = pagecache.per_site_version(
         request, ("comment settings",), CommentSettings.load
     )
@@ -77,7 +89,7 @@ def discussion_html(request, post, *, csrf_token, keep_rows: bool = False) -> st
         if hasattr(request, "session")
         else []
     )
-    thread_html = _render_thread(
+    thread = _thread(
         post, own_ids, _page_number(request), discussion, keep_rows=keep_rows
     )
     identity = identity_for_request(request)
@@ -109,12 +121,11 @@ def discussion_html(request, post, *, csrf_token, keep_rows: bool = False) -> st
     identity_avatar = (
         identity.avatar_url if identity and discussion.external_avatars else ""
     )
-    template = engines["jinja2"].get_template("comments/comment_section.html")
-    html = template.render(
+    template = engines["jinja2"].env.get_template("comments/comment_section.html")
+    return template.generate(
         {
+            **thread,
             "csrf_token": csrf_token,
-            "post": post,
-            "thread_html": thread_html,
             "form": form,
             "form_html": render_comment_form(form) if form is not None else "",
             "identity": identity,
@@ -127,7 +138,6 @@ def discussion_html(request, post, *, csrf_token, keep_rows: bool = False) -> st
             "reply_template": gettext("Reply to %s"),
         }
     )
-    return mark_safe(html)  # noqa: S308 - an autoescaped template's output  # nosec B308 B703
 
 
 def cached_page_discussion(request, post_id: int) -> str:
@@ -193,8 +203,9 @@ def _form_for(request, post, identity, discussion) -> CommentForm:
     )
 
 
-def _render_thread(post, own_ids, page, discussion, *, keep_rows: bool) -> str:
-    """The count heading, the threaded comments of one page and the page links.
+def _thread(post, own_ids, page, discussion, *, keep_rows: bool) -> dict:
+    """What comments/thread.html draws: the count heading, the threaded comments of
+    one page and the page links.
 
     The outline of every visible comment (id, parent, status, last change) is
     enough to cut the page (and find the page's kept rows); only the comments
@@ -217,14 +228,14 @@ def _render_thread(post, own_ids, page, discussion, *, keep_rows: bool) -> str:
         )
 
     approved = Comment.Status.APPROVED
-    return _thread_html(
-        post,
-        thread,
-        sum(1 for _, _, status, _ in outline if status == approved),
-        discussion,
-        keep_rows=keep_rows,
-        read_comments=read_comments,
-    )
+    return {
+        "post": post,
+        "thread": thread,
+        "rows": _rows(
+            thread.nodes, discussion, keep_rows=keep_rows, read_comments=read_comments
+        ),
+        "approved_count": sum(1 for _, _, status, _ in outline if status == approved),
+    }
 
 
 def render_thread(post, comments: list, *, page, discussion) -> str:
@@ -237,24 +248,10 @@ def render_thread(post, comments: list, *, page, discussion) -> str:
         page=page,
     )
     by_pk = {c.pk: c for c in comments}
-    approved_count = sum(1 for c in comments if c.status == Comment.Status.APPROVED)
-    return _thread_html(
-        post,
-        thread,
-        approved_count,
-        discussion,
-        keep_rows=False,
-        read_comments=lambda pks: by_pk,
-    )
-
-
-def _thread_html(
-    post, thread, approved_count, discussion, *, keep_rows: bool, read_comments
-) -> str:
     rows = _rows(
-        thread.nodes, discussion, keep_rows=keep_rows, read_comments=read_comments
+        thread.nodes, discussion, keep_rows=False, read_comments=lambda pks: by_pk
     )
-    return mark_safe(  # noqa: S308 - our own template's autoescaped output  # nosec B308 B703
+    return (
         engines["jinja2"]
         .get_template("comments/thread.html")
         .render(
@@ -262,14 +259,16 @@ def _thread_html(
                 "post": post,
                 "thread": thread,
                 "rows": rows,
-                "approved_count": approved_count,
-            },
+                "approved_count": sum(
+                    1 for c in comments if c.status == Comment.Status.APPROVED
+                ),
+            }
         )
     )
 
 
-def _rows(nodes, discussion, *, keep_rows: bool, read_comments) -> str:
-    """The nodes' comment rows, one after another.
+def _rows(nodes, discussion, *, keep_rows: bool, read_comments) -> list[str]:
+    """The nodes' comment rows: the HTML of each top-level comment's thread.
 
     The nodes hold outline rows (their first item the comment's pk). When
     `keep_rows`, each top-level comment's thread (it and its replies) is looked up
@@ -311,7 +310,7 @@ def _rows(nodes, discussion, *, keep_rows: bool, read_comments) -> str:
         drawn[number] = str(draw(nodes, words)).strip()
     if keep_rows and complete:
         cache.set_many({keys[n]: drawn[n] for n in complete}, ROW_CACHE_SECONDS)
-    return mark_safe("\n".join(filter(None, drawn)))  # noqa: S308 - rows our template drew  # nosec B308 B703
+    return [html for html in drawn if html]
 
 
 def _kept_rows(keys: list[str]) -> list[str | None]:

@@ -146,12 +146,19 @@ def _hole_tag() -> str:
 def hole(request, name: str, object_id: int, html: str) -> str:
     """Mark `html`, the part `name` of the page for object `object_id`, so the page
     cache stores it apart from the page (only on pages it may store)."""
-    if not getattr(request, "colophon_page_cache", False):
+    opening, closing = hole_markers(request, name, object_id)
+    if not opening:
         return html
+    return mark_safe(f"{opening}{html}{closing}")  # noqa: S308 - wraps already-safe HTML in comments  # nosec B308 B703
+
+
+def hole_markers(request, name: str, object_id: int) -> tuple[str, str]:
+    """The comments that go before and after the part `name` (see hole()), for a
+    part written out in pieces; empty on pages the cache does not store."""
+    if not getattr(request, "colophon_page_cache", False):
+        return "", ""
     tag = _hole_tag()
-    return mark_safe(  # noqa: S308 - wraps already-safe HTML in comments  # nosec B308 B703
-        f"<!--{tag}:{name}:{int(object_id)}-->{html}<!--{tag}:{name}:end-->"
-    )
+    return f"<!--{tag}:{name}:{int(object_id)}-->", f"<!--{tag}:{name}:end-->"
 
 
 def bump_hole(name: str, path: str) -> None:
