@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -221,6 +222,7 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.__dict__.pop("summary", None)
         self.render()
         if self.status != self.Status.DRAFT and self.published_at is None:
             self.published_at = timezone.now()
@@ -258,8 +260,10 @@ class Post(models.Model):
             self.body_html = markup.render_markdown(self.body)
         self.body_text = markup.plain_text(self.body_html)
 
-    @property
+    @cached_property
     def summary(self) -> str:
+        # Kept on the instance: a post page shows it three times (it parses the
+        # body); save() forgets it.
         return self.excerpt.strip() or markup.excerpt_from_html(self.body_html)
 
     @property
