@@ -35,7 +35,6 @@ TARGETS = {
     "post_after_approval": Target("share", 0.10, "≥ 10% of trivial"),
     "post_1000_after_approval": Target("share", 0.10, "≥ 10% of trivial"),
     "post_after_like": Target("share", 0.30, "≥ 30% of trivial"),
-    "post_parts_cached": Target("share", 0.30, "≥ 30% of trivial"),
     "post_cached": Target("share", 0.70, "≥ 70% of trivial"),
     "comment_post": Target("p99", 150.0, "p99 < 150 ms"),
     "worker_rss": Target("rss", 150.0, "< 150 MB"),

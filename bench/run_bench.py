@@ -7,7 +7,8 @@ and created afresh), migrates, seeds two long posts like the reference page (200
 1,000 comments), collects static files into a temporary STATIC_ROOT, then starts
 gunicorn (2 sync workers, production settings) on a free port of 127.0.0.1 for each
 phase and runs wrk against it. Prints the table and writes it into
-docs/performance.md. docs/performance.md explains what "cold" and "parts cached" mean.
+docs/performance.md. docs/performance.md explains what "cold", "right after a like"
+and "right after a comment was approved" mean.
 
 Every child process runs with a timeout and is stopped in `finally`; all traffic goes
 to 127.0.0.1. The whole run stays within TIME_BUDGET seconds.
@@ -61,8 +62,6 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/colophon_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/11"
 TIME_BUDGET = 555.0
 WORKERS = 2
-# The page cache's stored pages (config/pagecache.py): missed in "parts cached".
-PAGE_KEYS = r"^pc:page:"
 # The stored likes parts of pages: missed in "right after a like".
 LIKES_PART_KEYS = r"^pc:part:\d+:likes:"
 MIXED_REQUESTS = 10_000
@@ -771,21 +770,6 @@ def run_measurements(run: Run, seeded) -> tuple[float | None, int]:
         ],
     )
 
-    # 5: the whole stored page missed, everything else (the thread's rows) kept.
-    measure_with_missed_keys(
-        run,
-        "parts",
-        args.page_keys,
-        [
-            (
-                "post_parts_cached",
-                "Post, 200 comments, whole page missed, thread rows kept",
-                reference.url,
-                reference.comments,
-            )
-        ],
-    )
-
     # Memory: a fresh server, then MIXED_REQUESTS requests of every kind.
     run.budget.check("the mixed run", needs=90)
     with run.server("mixed") as server:
@@ -948,11 +932,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--post-connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--mixed-requests", type=int, default=MIXED_REQUESTS)
-    parser.add_argument(
-        "--page-keys",
-        default=PAGE_KEYS,
-        help="regular expression of the stored-page cache keys (parts-cached row)",
-    )
     parser.add_argument(
         "--no-docs", action="store_true", help="print only; leave docs/ alone"
     )
