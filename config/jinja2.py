@@ -10,9 +10,11 @@ admin, lists of posts) keep the same frame through config.layout.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.template.defaultfilters import linebreaks_filter, truncatechars
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext, ngettext
@@ -26,7 +28,15 @@ from likes.rendering import like_section
 
 def url(name: str, *args, **kwargs) -> str:
     """reverse() as Django's {% url %} tag uses it."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(name, args=args, kwargs=kwargs)
+    # The frame's links (home, feeds, log-in) are the same on every page.
+    return _fixed_url(name, get_urlconf(), get_script_prefix())
+
+
+@lru_cache(maxsize=64)
+def _fixed_url(name: str, urlconf, script_prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 def date(value, format_string: str) -> str:
