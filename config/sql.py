@@ -25,6 +25,11 @@ def table(model) -> str:
     return '"{}"'.format(model._meta.db_table.replace('"', '""'))
 
 
+def vendor(model) -> str:
+    """The kind of database `model` is read from ("postgresql", "sqlite")."""
+    return connections[router.db_for_read(model)].vendor
+
+
 def read_rows(model, sql: str, params, *, prepared: bool = False) -> list[tuple]:
     """The rows of `sql` (standard SQL, %s placeholders), read where `model` is read.
     Datetimes are passed as the ORM passes them (SQLite keeps them as UTC text).

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from blog.models import Post
 from blog.post_page import published_post
 from config.sql import statement_text
-from tests.factories import CommentFactory
+from tests.conftest import reseed_data_migrations
+from tests.factories import AuthorFactory, CommentFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,10 @@ def test_the_post_page_executes_statements_prepared_once(post):
 
 @postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_new_connection_prepares_the_statements_again(post):
+def test_a_new_connection_prepares_the_statements_again():
+    # A transactional test: closing the connection must not lose the post.
+    reseed_data_migrations()  # an earlier transactional test's flush removed them
+    post = PostFactory(author=AuthorFactory())
     Client().get(post.get_absolute_url())
     connection.close()  # what CONN_MAX_AGE or a failed health check does
 
