@@ -309,8 +309,10 @@ def _site_version(found: dict) -> int:
     so pages this process kept from before never match it."""
     version = found.get(SITE_VERSION_KEY)
     if version is None:
-        cache.add(SITE_VERSION_KEY, time.time_ns() // 1000, None)
-        version = cache.get(SITE_VERSION_KEY, 0)
+        fresh = time.time_ns() // 1000
+        # Another worker may have created it first: then theirs is the version.
+        added = cache.add(SITE_VERSION_KEY, fresh, None)
+        version = fresh if added else cache.get(SITE_VERSION_KEY, 0)
     return version
 
 
@@ -403,9 +405,13 @@ def _storable(response) -> bool:
     )
 
 
-def _timeout(next_change: float | None = None, request=None) -> int:
+def _timeout(
+    next_change: float | None = None, request=None, to_store: dict | None = None
+) -> int:
     """Pages live no longer than the next scheduled post's publish time
-    (`next_change`, when the caller has already read it from the cache)."""
+    (`next_change`, when the caller has already read it from the cache). When it
+    had to be worked out, it is stored for the other workers: in `to_store` if
+    given (to go with the caller's own writes), else at once."""
     default = getattr(settings, "COLOPHON_PAGE_CACHE_SECONDS", 300)
     if next_change is None:
         next_change = cache.get(NEXT_CHANGE_KEY)
@@ -415,7 +421,10 @@ def _timeout(next_change: float | None = None, request=None) -> int:
         next_change = per_site_version(request, ("next scheduled",), _next_change)
         if next_change and next_change <= time.time():
             next_change = _next_change()
-        cache.set(NEXT_CHANGE_KEY, next_change, default)
+        if to_store is None:
+            cache.set(NEXT_CHANGE_KEY, next_change, default)
+        else:
+            to_store[NEXT_CHANGE_KEY] = next_change
     if next_change:
         return max(1, min(default, int(next_change - time.time()) + 1))
     return default
@@ -542,7 +551,8 @@ class ReaderPageCacheMiddleware:
             for name in ("Content-Language", "Vary")
             if name in response
         }
-        timeout = _timeout(lookup.next_change, request)
+        entries = {}
+        timeout = _timeout(lookup.next_change, request, to_store=entries)
         page = {
             "versions": lookup.versions,
             "expires": time.time() + timeout,
@@ -559,7 +569,7 @@ class ReaderPageCacheMiddleware:
                 for name, _, part in parts
             },
             timeout,
-            page={lookup.page_key: page},
+            page={**entries, lookup.page_key: page},
         )
 
     @staticmethod
