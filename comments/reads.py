@@ -21,15 +21,18 @@ APPROVED = Comment.Status.APPROVED
 PENDING = Comment.Status.PENDING
 
 
-def thread_outline(post_id: int, own_ids=()) -> list[tuple[int, int | None, str, str]]:
+def thread_outline(post_id: int, own_ids=(), *, changes: bool = True) -> list[tuple]:
     """Every visible comment's (pk, parent pk, status, last change), oldest first:
     enough to build the thread, cut one page of it and find its kept rows. Visible:
     approved, and the reader's own held comments (`own_ids`, from their session).
     The last change is Comment.updated_at as the database writes it: a key, never
-    shown. On PostgreSQL the index comment_post_thread answers it alone."""
+    shown; without `changes` it is left out (a thousand of them to format and read
+    when no kept rows are looked up). On PostgreSQL the index comment_post_thread
+    answers it alone."""
     visible, params = _visible(own_ids)
+    changed = ", CAST(updated_at AS TEXT)" if changes else ""
     return _read(
-        f"SELECT id, parent_id, status, CAST(updated_at AS TEXT) FROM {_table()}"  # noqa: S608  # nosec B608
+        f"SELECT id, parent_id, status{changed} FROM {_table()}"  # noqa: S608  # nosec B608
         f" WHERE post_id = %s AND {visible} ORDER BY created_at, id",
         [post_id, *params],
         fixed=not own_ids,

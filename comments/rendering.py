@@ -213,7 +213,7 @@ def _thread(post, own_ids, page, discussion, *, keep_rows: bool) -> dict:
     comments costs one short row each for the rest, and a discussion drawn again
     after one approval reads one thread.
     """
-    outline = reads.thread_outline(post.pk, own_ids)
+    outline = reads.thread_outline(post.pk, own_ids, changes=keep_rows)
     thread = build_thread(
         outline,
         max_depth=discussion.thread_depth,
@@ -234,7 +234,7 @@ def _thread(post, own_ids, page, discussion, *, keep_rows: bool) -> dict:
         "rows": _rows(
             thread.nodes, discussion, keep_rows=keep_rows, read_comments=read_comments
         ),
-        "approved_count": sum(1 for _, _, status, _ in outline if status == approved),
+        "approved_count": sum(1 for row in outline if row[2] == approved),
     }
 
 
