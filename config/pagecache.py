@@ -166,14 +166,15 @@ def bump_hole(name: str, path: str) -> None:
     _bump(_hole_version_key(name, path))
 
 
-def _cut_holes(content: bytes) -> tuple[bytes, bytes, list[tuple[str, int, bytes]]]:
-    """(page without the parts' markers, page with only a marker where each part
-    goes, [(name, object_id, part)])."""
+def _cut_holes(content: bytes) -> tuple[list[bytes | str], dict[str, tuple]]:
+    """The page cut at its parts' markers: its chunks (literal bytes, and each
+    part's name where the part goes), and each part by name: (object_id, html)."""
     tag = b"<!--" + _hole_tag().encode() + b":"
     if tag not in content:
-        return content, content, []
+        return [content], {}
     opening = re.compile(rb"([a-z]+):(\d+)-->")
-    shown, shell, parts = [], [], []
+    chunks: list[bytes | str] = []
+    parts: dict[str, tuple] = {}
     position = searched = 0
     # str.find rather than one regular expression over the page: a part is
     # hundreds of kilobytes, and a lazy match crawls through them.
@@ -187,17 +188,19 @@ def _cut_holes(content: bytes) -> tuple[bytes, bytes, list[tuple[str, int, bytes
         stop = content.find(closing, head.end())
         if stop == -1:
             continue
-        part = content[head.end() : stop]
-        between = content[position:start]
-        shown += [between, part]
-        shell += [between, _marker(name.decode())]
-        parts.append((name.decode(), int(head.group(2)), part))
+        chunks += [content[position:start], name.decode()]
+        parts[name.decode()] = (int(head.group(2)), content[head.end() : stop])
         position = searched = stop + len(closing)
+    chunks.append(content[position:])
+    return chunks, parts
+
+
+def _without_markers(content: bytes) -> bytes:
+    """The page with its parts in place and their markers gone."""
+    chunks, parts = _cut_holes(content)
     if not parts:
-        return content, content, []
-    shown.append(content[position:])
-    shell.append(content[position:])
-    return b"".join(shown), b"".join(shell), parts
+        return content
+    return b"".join(c if isinstance(c, bytes) else parts[c][1] for c in chunks)
 
 
 def _marker(name: str) -> bytes:
@@ -239,6 +242,13 @@ def _part(version: int, html: bytes, timeout: int) -> dict:
         "pieces": _pieces(html),
         "expires": time.time() + timeout,
     }
+
+
+def _with_token(request, pieces: list) -> bytes:
+    """`pieces` (bytes, and CSRF_SLOT where the token goes) joined, with this
+    visitor's CSRF token in."""
+    token = get_token(request).encode() if CSRF_SLOT in pieces else b""
+    return b"".join(token if piece == CSRF_SLOT else piece for piece in pieces)
 
 
 @dataclass
@@ -470,21 +480,23 @@ class ReaderPageCacheMiddleware:
             # request (per_site_version): the lookup has just read it.
             request.colophon_site_version = lookup.versions[0]
         response = self._from_cache(request, lookup) if lookup else None
-        from_cache = response is not None
+        # The visitor's token is in a page served from or stored in the cache.
+        personal = response is not None
         if response is None:
             response = self.get_response(request)
             if lookup is not None and _storable(response):
                 self._store(request, response, lookup)
                 response["X-Cache"] = "miss"
+                personal = True
             elif not response.streaming:
-                response.content = _cut_holes(response.content)[0]
+                response.content = _without_markers(response.content)
 
         etag = response.get("ETag")
         if etag and etag in parse_etags(request.headers.get("If-None-Match", "")):
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
             return self._headers(not_modified)
-        if from_cache:  # the visitor's token is in already
+        if personal:
             return self._headers(response)
         return self._personalise(request, response, placeholder)
 
@@ -510,8 +522,7 @@ class ReaderPageCacheMiddleware:
                     return None
                 drawn.append(piece)
             pieces.extend(part)
-        token = get_token(request).encode() if CSRF_SLOT in pieces else b""
-        content = b"".join(token if piece == CSRF_SLOT else piece for piece in pieces)
+        content = _with_token(request, pieces)
         response = HttpResponse(content, content_type=stored["content_type"])
         for header, value in stored["headers"].items():
             response[header] = value
@@ -540,12 +551,14 @@ class ReaderPageCacheMiddleware:
         self._save({**(page or {}), **entries}, timeout)
 
     def _store(self, request, response, lookup: _Lookup) -> None:
-        """Keep the page, with its parts apart, and give it its ETag."""
-        shown, shell, parts = _cut_holes(response.content)
-        response.content = shown
-        digest = hashlib.md5(shell).hexdigest()  # noqa: S324 - an ETag  # nosec B324
-        names = [name for name, _, _ in parts]
-        response["ETag"] = _etag(digest, names, lookup)
+        """Keep the page, with its parts apart, give it its ETag, and answer with
+        the stored pieces joined with this visitor's CSRF token (one copy of the
+        page rather than a copy without the markers and another with the token)."""
+        chunks, parts = _cut_holes(response.content)
+        # The shell: the page with a marker where each part goes.
+        shell = [c if isinstance(c, bytes) else _marker(c) for c in chunks]
+        digest = hashlib.md5(b"".join(shell)).hexdigest()  # noqa: S324 - an ETag  # nosec B324
+        response["ETag"] = _etag(digest, list(parts), lookup)
         headers = {
             name: response[name]
             for name in ("Content-Language", "Vary")
@@ -557,20 +570,29 @@ class ReaderPageCacheMiddleware:
             "versions": lookup.versions,
             "expires": time.time() + timeout,
             "digest": digest,
-            "holes": {name: object_id for name, object_id, _ in parts},
-            "pieces": _pieces(shell),
+            "holes": {name: object_id for name, (object_id, _) in parts.items()},
+            "pieces": [
+                piece
+                for c in chunks
+                for piece in (_pieces(c) if isinstance(c, bytes) else [c])
+            ],
             "content_type": response["Content-Type"],
             "headers": headers,
         }
+        stored_parts = {
+            name: _part(lookup.holes.get(name, (0, None))[0], part, timeout)
+            for name, (_, part) in parts.items()
+        }
         self._save_parts(
-            request,
-            {
-                name: _part(lookup.holes.get(name, (0, None))[0], part, timeout)
-                for name, _, part in parts
-            },
-            timeout,
-            page={**entries, lookup.page_key: page},
+            request, stored_parts, timeout, page={**entries, lookup.page_key: page}
         )
+        pieces = []
+        for piece in page["pieces"]:
+            if piece in stored_parts:
+                pieces.extend(stored_parts[piece]["pieces"])
+            else:
+                pieces.append(piece)
+        response.content = _with_token(request, pieces)
 
     @staticmethod
     def _save(entries: dict, timeout: int) -> None:
